@@ -1,0 +1,44 @@
+# Shared by the demo scripts: where the jar, the logs and the PIDs are.
+DEMO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT_DIR="$(cd "$DEMO_DIR/.." && pwd)"
+JAR="$DEMO_DIR/target/ringleader-demo.jar"
+RUN_DIR="$DEMO_DIR/run"
+DATA_DIR="$DEMO_DIR/data"
+ZK_PORT="${ZK_PORT:-2181}"
+ZK="127.0.0.1:$ZK_PORT"
+CLUSTER="${CLUSTER:-demo}"
+JAVA="${JAVA:-java}"
+mkdir -p "$RUN_DIR" "$DATA_DIR"
+
+ensure_jar() {
+  if [ ! -f "$JAR" ]; then
+    echo "building $JAR (first run)..."
+    (cd "$ROOT_DIR" && mvn -B -q -DskipTests package) || { echo "build failed"; exit 1; }
+  fi
+}
+
+# wait_for URL SECONDS: polls until the URL answers 200.
+wait_for() {
+  local url="$1" deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# wait_for_port PORT SECONDS
+wait_for_port() {
+  local deadline=$((SECONDS + $2))
+  while [ $SECONDS -lt $deadline ]; do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# running NAME: true when the process in run/NAME.pid is alive.
+running() {
+  local f="$RUN_DIR/$1.pid"
+  [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null
+}

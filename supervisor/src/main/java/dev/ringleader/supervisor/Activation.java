@@ -1,0 +1,30 @@
+package dev.ringleader.supervisor;
+
+import dev.ringleader.worker.Worker;
+import dev.ringleader.worker.WorkerKey;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One activation of a worker on this node, from the claim of its global name to its stop.
+ * {@link #ready} completes with the worker once the name is held and the state restored, or fails.
+ */
+final class Activation {
+  final WorkerKey key;
+  /** Unique per activation on this node; written into the global name, checked on release. */
+  final long incarnation;
+  /** The ring epoch under which it started. */
+  final long epoch;
+  final long since = System.currentTimeMillis();
+  final CompletableFuture<Worker<?>> ready = new CompletableFuture<>();
+
+  Activation(WorkerKey key, long incarnation, long epoch) {
+    this.key = key;
+    this.incarnation = incarnation;
+    this.epoch = epoch;
+  }
+
+  /** The worker if ready, else null. */
+  Worker<?> worker() {
+    return ready.isDone() && !ready.isCompletedExceptionally() ? ready.join() : null;
+  }
+}

@@ -1,0 +1,176 @@
+package dev.ringleader.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.worker.WorkerKey;
+import io.undertow.io.Receiver;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.server.RoutingHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP API of DESIGN.md. Worker calls are parsed and checked here, then handed to the
+ * {@link Router}; the exchange is answered when the router's future completes, never blocking an IO
+ * thread. Bad input is answered here with a JSON error and goes no further.
+ */
+final class HttpApi {
+  /** IDs are single path segments that are also valid znode names. */
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1,128}");
+
+  private final Router router;
+  private final WorkerTypes types;
+  private final Settings settings;
+  private final NodeMetrics metrics;
+  private final Views views;
+  private final AtomicLong requestKeys = new AtomicLong();
+  private final String keyPrefix;
+
+  HttpApi(Router router, WorkerTypes types, Settings settings, NodeMetrics metrics, Views views) {
+    this.router = router;
+    this.types = types;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.views = views;
+    this.keyPrefix = settings.nodeId() + "-" + Long.toString(System.currentTimeMillis(), 36) + "-";
+  }
+
+  HttpHandler handler() {
+    RoutingHandler routes = new RoutingHandler()
+        .get("/request/{id}", ex -> worker(ex, Call.Kind.REQUEST, settings.requestType(), param(ex, "id")))
+        .get("/workers/{type}/{id}", ex -> worker(ex, Call.Kind.READ, param(ex, "type"), param(ex, "id")))
+        .post("/workers/{type}/{id}", ex -> worker(ex, Call.Kind.TELL, param(ex, "type"), param(ex, "id")))
+        .get("/cluster", blocking(views::cluster))
+        .get("/cluster/owner/{type}/{id}", ex -> send(ex, views.owner(param(ex, "type"), param(ex, "id"))))
+        .get("/node/workers", ex -> send(ex, views.nodeWorkers()))
+        .get("/health", ex -> send(ex, views.health()))
+        .get("/metrics", ex -> {
+          ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+          ex.getResponseSender().send(metrics.scrape());
+        })
+        .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
+            "no such path: " + ex.getRequestMethod() + " " + ex.getRequestPath()
+                + " (see GET /cluster, GET /request/{id}, GET|POST /workers/{type}/{id})")))
+        .setInvalidMethodHandler(ex -> send(ex, ErrorResponses.of(Failure.METHOD_NOT_ALLOWED,
+            ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath())));
+    return ex -> {
+      try {
+        routes.handleRequest(ex);
+      } catch (RuntimeException e) {
+        send(ex, ErrorResponses.of(e));
+      }
+    };
+  }
+
+  private static String param(HttpServerExchange ex, String name) {
+    return ex.getQueryParameters().get(name).getFirst();
+  }
+
+  private void worker(HttpServerExchange ex, Call.Kind kind, String type, String id) {
+    long start = System.nanoTime();
+    if (types.get(type) == null) {
+      send(ex, ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names()));
+      return;
+    }
+    if (!ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
+      send(ex, ErrorResponses.of(Failure.BAD_REQUEST,
+          "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -"));
+      return;
+    }
+    WorkerKey key = new WorkerKey(type, id);
+    long callerEpoch = epochHeader(ex);
+    if (kind == Call.Kind.REQUEST) {
+      dispatch(ex, kind, start, new Call(kind, key, Json.object(), null, callerEpoch));
+      return;
+    }
+    if (kind == Call.Kind.READ) {
+      dispatch(ex, kind, start, new Call(kind, key, null, null, callerEpoch));
+      return;
+    }
+    long length = ex.getRequestContentLength();
+    if (length > settings.maxBodyBytes()) {
+      send(ex, tooLarge());
+      return;
+    }
+    String requestKey = ex.getRequestHeaders().getFirst(Router.IDEMPOTENCY_HEADER);
+    if (requestKey != null && (requestKey.isEmpty() || requestKey.length() > 128)) {
+      send(ex, ErrorResponses.of(Failure.BAD_REQUEST, "the Idempotency-Key header must be 1-128 characters"));
+      return;
+    }
+    String key2 = requestKey != null ? requestKey : keyPrefix + requestKeys.incrementAndGet();
+    ex.getRequestReceiver().setMaxBufferSize(settings.maxBodyBytes());
+    ex.getRequestReceiver().receiveFullBytes((e, bytes) -> {
+      JsonNode message;
+      try {
+        message = Json.MAPPER.readTree(bytes);
+      } catch (Exception parse) {
+        message = null;
+      }
+      if (message == null || message.isMissingNode()) {
+        send(e, ErrorResponses.of(Failure.BAD_JSON, "the body must be one JSON value, e.g. {\"reward\": 5}"));
+        return;
+      }
+      dispatch(e, kind, start, new Call(kind, key, message, key2, callerEpoch));
+    }, (Receiver.ErrorCallback) (e, error) -> {
+      if (error instanceof RequestTooBigException) {
+        send(e, tooLarge());
+      } else {
+        send(e, ErrorResponses.of(Failure.BAD_REQUEST, "could not read the body: " + error.getMessage()));
+      }
+    });
+  }
+
+  private Answer tooLarge() {
+    return ErrorResponses.of(Failure.BODY_TOO_LARGE,
+        "the body is larger than max-body-bytes (" + settings.maxBodyBytes() + " bytes)");
+  }
+
+  private static long epochHeader(HttpServerExchange ex) {
+    String v = ex.getRequestHeaders().getFirst(Router.EPOCH_HEADER);
+    if (v == null) {
+      return -1;
+    }
+    try {
+      return Math.max(0, Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void dispatch(HttpServerExchange ex, Call.Kind kind, long start, Call call) {
+    CompletableFuture<Answer> answer = router.route(call);
+    ex.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((a, err) -> {
+      Answer out = err != null ? ErrorResponses.of(err) : a;
+      metrics.request(call.key().type(), kind.name(), out.status(), System.nanoTime() - start);
+      send(ex, out);
+    }));
+  }
+
+  private static HttpHandler blocking(Supplier<Answer> view) {
+    return new HttpHandler() {
+      @Override
+      public void handleRequest(HttpServerExchange ex) {
+        if (ex.isInIoThread()) {
+          ex.dispatch(this);
+          return;
+        }
+        send(ex, view.get());
+      }
+    };
+  }
+
+  static void send(HttpServerExchange ex, Answer answer) {
+    ex.setStatusCode(answer.status());
+    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    if (answer.retryAfter() != null) {
+      ex.getResponseHeaders().put(Headers.RETRY_AFTER, answer.retryAfter());
+    }
+    ex.getResponseSender().send(java.nio.ByteBuffer.wrap(answer.body()));
+  }
+
+}

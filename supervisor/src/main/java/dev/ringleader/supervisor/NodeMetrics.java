@@ -1,0 +1,62 @@
+package dev.ringleader.supervisor;
+
+import dev.ringleader.worker.StopReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The node's metrics, in a Micrometer registry rendered as Prometheus text at {@code /metrics}. */
+final class NodeMetrics {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final String node;
+
+  NodeMetrics(String node) {
+    this.node = node;
+    registry.config().commonTags("node", node);
+  }
+
+  void gauge(String name, String help, Supplier<Number> value) {
+    io.micrometer.core.instrument.Gauge.builder(name, value).description(help).register(registry);
+  }
+
+  void request(String type, String kind, int status, long nanos) {
+    Timer.builder("ringleader_requests")
+        .description("requests answered by this node, by worker type, kind and outcome")
+        .tag("type", type).tag("kind", kind.toLowerCase(Locale.ROOT)).tag("status", Integer.toString(status))
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void forwarded(String outcome) {
+    Counter.builder("ringleader_forwards").description("requests forwarded to the owner node")
+        .tag("outcome", outcome).register(registry).increment();
+  }
+
+  void activated(String type) {
+    Counter.builder("ringleader_activations").description("workers activated on this node")
+        .tag("type", type).register(registry).increment();
+  }
+
+  void passivated(String type, StopReason reason) {
+    Counter.builder("ringleader_passivations").description("workers stopped on this node, by reason")
+        .tag("type", type).tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+  }
+
+  void restarted(String type) {
+    Counter.builder("ringleader_restarts").description("worker handler crashes followed by a restart")
+        .tag("type", type).register(registry).increment();
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+
+  String node() {
+    return node;
+  }
+}

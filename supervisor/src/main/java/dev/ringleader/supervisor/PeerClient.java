@@ -1,0 +1,183 @@
+package dev.ringleader.supervisor;
+
+import io.undertow.client.ClientCallback;
+import io.undertow.client.ClientConnection;
+import io.undertow.client.ClientExchange;
+import io.undertow.client.ClientRequest;
+import io.undertow.client.UndertowClient;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.StringReadChannelListener;
+import io.undertow.util.StringWriteChannelListener;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.XnioWorker;
+
+/**
+ * Asynchronous HTTP/1.1 to other nodes over Undertow's own client, with a pool of keep-alive
+ * connections per peer. Nothing here blocks a thread; callbacks run on XNIO IO threads.
+ *
+ * <p>Bounds: at most {@link #MAX_IDLE} idle connections are kept per peer; a connection is used by
+ * one request at a time; a request that takes longer than its timeout fails and its connection is
+ * closed (so a late answer is never read as the answer to another request).
+ */
+final class PeerClient implements Closeable {
+  static final int MAX_IDLE = 64;
+
+  private final XnioWorker worker;
+  private final ByteBufferPool buffers;
+  private final UndertowClient client = UndertowClient.getInstance();
+  private final Map<String, ConcurrentLinkedDeque<ClientConnection>> idle = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  PeerClient(XnioWorker worker, ByteBufferPool buffers) {
+    this.worker = worker;
+    this.buffers = buffers;
+  }
+
+  /**
+   * Sends one request. Fails with {@link PeerUnreachableException} when the peer cannot be reached
+   * or does not answer within {@code timeout}.
+   */
+  CompletableFuture<PeerResponse> send(String baseUrl, HttpString method, String path,
+      Map<String, String> headers, String body, Duration timeout) {
+    CompletableFuture<PeerResponse> out = new CompletableFuture<>();
+    if (closed) {
+      out.completeExceptionally(new PeerUnreachableException("client closed", false, null));
+      return out;
+    }
+    ClientConnection pooled = poll(baseUrl);
+    if (pooled != null) {
+      exchange(baseUrl, pooled, method, path, headers, body, out);
+    } else {
+      URI uri = URI.create(baseUrl);
+      client.connect(new ClientCallback<>() {
+        @Override
+        public void completed(ClientConnection connection) {
+          exchange(baseUrl, connection, method, path, headers, body, out);
+        }
+
+        @Override
+        public void failed(IOException e) {
+          out.completeExceptionally(new PeerUnreachableException(
+              "cannot connect to " + baseUrl + ": " + e.getMessage(), false, e));
+        }
+      }, uri, worker, buffers, OptionMap.EMPTY);
+    }
+    return out.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+      Throwable cause = ErrorResponses.unwrap(e);
+      if (cause instanceof TimeoutException) {
+        return CompletableFuture.failedFuture(new PeerUnreachableException(
+            baseUrl + " did not answer within " + timeout.toMillis() + " ms", true, cause));
+      }
+      return CompletableFuture.failedFuture(cause);
+    });
+  }
+
+  private ClientConnection poll(String baseUrl) {
+    ConcurrentLinkedDeque<ClientConnection> q = idle.get(baseUrl);
+    if (q == null) {
+      return null;
+    }
+    ClientConnection c;
+    while ((c = q.pollFirst()) != null) {
+      if (c.isOpen()) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private void release(String baseUrl, ClientConnection c) {
+    if (closed || !c.isOpen()) {
+      IoUtils.safeClose(c);
+      return;
+    }
+    ConcurrentLinkedDeque<ClientConnection> q = idle.computeIfAbsent(baseUrl, k -> new ConcurrentLinkedDeque<>());
+    if (q.size() >= MAX_IDLE) {
+      IoUtils.safeClose(c);
+    } else {
+      q.offerFirst(c);
+    }
+  }
+
+  private void exchange(String baseUrl, ClientConnection connection, HttpString method, String path,
+      Map<String, String> headers, String body, CompletableFuture<PeerResponse> out) {
+    AtomicBoolean written = new AtomicBoolean();
+    // If the caller's timeout fires first, close the connection so it is never reused mid-answer.
+    out.whenComplete((r, e) -> {
+      if (e != null) {
+        IoUtils.safeClose(connection);
+      }
+    });
+    ClientRequest request = new ClientRequest().setMethod(method).setPath(path);
+    request.getRequestHeaders().put(Headers.HOST, URI.create(baseUrl).getAuthority());
+    String payload = body == null ? "" : body;
+    request.getRequestHeaders().put(Headers.CONTENT_LENGTH,
+        payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    if (body != null) {
+      request.getRequestHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    }
+    headers.forEach((k, v) -> request.getRequestHeaders().put(new HttpString(k), v));
+    connection.sendRequest(request, new ClientCallback<>() {
+      @Override
+      public void completed(ClientExchange exchange) {
+        written.set(true);
+        exchange.setResponseListener(new ClientCallback<>() {
+          @Override
+          public void completed(ClientExchange result) {
+            int status = result.getResponse().getResponseCode();
+            String retryAfter = result.getResponse().getResponseHeaders().getFirst(Headers.RETRY_AFTER);
+            new StringReadChannelListener(buffers) {
+              @Override
+              protected void stringDone(String string) {
+                if (!out.isDone()) {
+                  release(baseUrl, connection);
+                }
+                out.complete(new PeerResponse(status, string, retryAfter));
+              }
+
+              @Override
+              protected void error(IOException e) {
+                out.completeExceptionally(new PeerUnreachableException(
+                    "broken answer from " + baseUrl + ": " + e.getMessage(), true, e));
+              }
+            }.setup(result.getResponseChannel());
+          }
+
+          @Override
+          public void failed(IOException e) {
+            out.completeExceptionally(new PeerUnreachableException(
+                "no answer from " + baseUrl + ": " + e.getMessage(), true, e));
+          }
+        });
+        new StringWriteChannelListener(payload).setup(exchange.getRequestChannel());
+      }
+
+      @Override
+      public void failed(IOException e) {
+        out.completeExceptionally(new PeerUnreachableException(
+            "cannot send to " + baseUrl + ": " + e.getMessage(), written.get(), e));
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    idle.values().forEach(q -> q.forEach(IoUtils::safeClose));
+    idle.clear();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.ringleader.supervisor;
+
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Lets a request wait, without a thread, for this node to see a newer ring. Waiters are bounded by
+ * the number of requests in flight and each has a timeout; on timeout it completes with the ring
+ * this node has then.
+ */
+final class RingWaiter {
+  private record Waiter(long epoch, CompletableFuture<VersionedRing> future) {}
+
+  private final RingStore store;
+  private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
+
+  RingWaiter(RingStore store) {
+    this.store = store;
+    store.addListener(this::onRing);
+  }
+
+  /** Completes with the first ring whose epoch is at least {@code epoch}, or the current one on timeout. */
+  CompletableFuture<VersionedRing> atLeast(long epoch, Duration timeout) {
+    VersionedRing now = store.current();
+    if (now.epoch() >= epoch) {
+      return CompletableFuture.completedFuture(now);
+    }
+    Waiter w = new Waiter(epoch, new CompletableFuture<>());
+    waiting.add(w);
+    // A ring may have arrived between the check and the add.
+    onRing(store.current());
+    w.future.whenComplete((r, e) -> waiting.remove(w));
+    return w.future.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(r -> r == null ? store.current() : r);
+  }
+
+  private void onRing(VersionedRing ring) {
+    for (Waiter w : waiting) {
+      if (ring.epoch() >= w.epoch) {
+        w.future.complete(ring);
+      }
+    }
+  }
+}

@@ -1,0 +1,336 @@
+package dev.ringleader.supervisor;
+
+import dev.ringleader.registry.ClusterPaths;
+import dev.ringleader.registry.DuplicateMemberException;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.MemberStatus;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.NameRegistry;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.worker.Scheduler;
+import dev.ringleader.worker.StopReason;
+import dev.ringleader.worker.WorkerType;
+import io.undertow.Undertow;
+import io.undertow.server.DefaultByteBufferPool;
+import java.io.Closeable;
+import java.net.BindException;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Ringleader node: a Curator client, this node's membership, its place in the leader election,
+ * the ring view, the local supervisor of its workers, the router and the HTTP API.
+ *
+ * <p>Life cycle LATENT → STARTED → CLOSED; {@link #start()} twice is an error. {@link #close()} leaves
+ * gracefully; {@link #crash()} stops everything at once, as a killed process would (tests use it).
+ */
+public final class RingleaderNode implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(RingleaderNode.class);
+
+  private enum State { LATENT, STARTED, CLOSED }
+
+  private final Settings settings;
+  private final List<WorkerType<?>> workerTypes;
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final long startedAt = System.currentTimeMillis();
+  /** The ZooKeeper connection as last reported to this node; written only by the state listener. */
+  private volatile ConnectionState zk = ConnectionState.LOST;
+
+  private CuratorFramework client;
+  private Undertow http;
+  private PeerClient peers;
+  private Membership membership;
+  private RingStore ring;
+  private Leadership leadership;
+  private LocalSupervisor local;
+  private NodeMetrics metrics;
+  private ExecutorService workerPool;
+  private ExecutorService coordinatorThread;
+  private ScheduledExecutorService timers;
+
+  public RingleaderNode(Settings settings, Collection<? extends WorkerType<?>> workerTypes) {
+    this.settings = settings;
+    this.workerTypes = List.copyOf(workerTypes);
+  }
+
+  /** Connects, starts serving HTTP, registers as a member and joins the leader election. */
+  public void start() {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("node " + settings.nodeId() + " already started");
+    }
+    try {
+      doStart();
+    } catch (RuntimeException e) {
+      crash();
+      throw e;
+    }
+  }
+
+  private void doStart() {
+    String id = settings.nodeId();
+    WorkerTypes types = new WorkerTypes(workerTypes, settings);
+    if (types.get(settings.requestType()) == null) {
+      throw new SettingsException("invalid setting --request-type=" + settings.requestType()
+          + ": no worker type of that name (known: " + types.names() + ")");
+    }
+    ClusterPaths paths = ClusterPaths.of(settings.cluster());
+    metrics = new NodeMetrics(id);
+    workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
+    coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
+    timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
+
+    client = CuratorFrameworkFactory.builder()
+        .connectString(settings.zk())
+        .sessionTimeoutMs((int) settings.sessionTimeout().toMillis())
+        .connectionTimeoutMs((int) settings.connectionTimeout().toMillis())
+        .retryPolicy(new ExponentialBackoffRetry(100, 10, 2000))
+        .build();
+    client.getConnectionStateListenable().addListener((c, s) -> onConnectionState(s));
+    client.start();
+    try {
+      if (!client.blockUntilConnected((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new StartupException("cannot reach ZooKeeper at " + settings.zk() + " within "
+            + settings.connectionTimeout().toMillis() + " ms (settings --zk, --connection-timeout-ms)", null);
+      }
+      client.createContainers(paths.root());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while connecting to ZooKeeper", e);
+    } catch (StartupException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StartupException("cannot use ZooKeeper at " + settings.zk() + ": " + e.getMessage(), e);
+    }
+
+    NameRegistry names = new NameRegistry(client, paths);
+    ring = new RingStore(client, paths);
+    RingWaiter waiter = new RingWaiter(ring);
+    Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.UP);
+    membership = new Membership(client, paths, self);
+    Scheduler scheduler = Scheduler.system(timers);
+    local = new LocalSupervisor(id, types, names, new StateStore(), Replicator.NONE,
+        settings.sessionTimeout().plusSeconds(1), workerPool, scheduler, metrics);
+    leadership = new Leadership(client, paths.leader(), id, this::triggerCoordinator);
+    RingCoordinator coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(),
+        coordinatorThread);
+    this.coordinator = coordinator;
+
+    http = Undertow.builder()
+        .addHttpListener(settings.port(), settings.host())
+        .setWorkerThreads(4)
+        .setHandler(exchange -> api.handler().handleRequest(exchange))
+        .build();
+    Views views = new Views(settings, leadership, ring, membership, local, types, this::notServingReason);
+    try {
+      http.start();
+    } catch (RuntimeException e) {
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      if (c instanceof BindException) {
+        throw new StartupException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
+            + c.getMessage() + " (settings --host, --port)", e);
+      }
+      throw new StartupException("cannot start HTTP on " + settings.host() + ":" + settings.port() + ": " + c, e);
+    }
+    peers = new PeerClient(http.getWorker(), new DefaultByteBufferPool(false, 16 * 1024));
+    Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics,
+        () -> notServingReason() == null);
+    api = new HttpApi(router, types, settings, metrics, views);
+
+    ring.addListener(this::onRing);
+    ring.start();
+    membership.addListener(coordinator::trigger);
+    try {
+      membership.start(settings.sessionTimeout().plusSeconds(2));
+    } catch (DuplicateMemberException e) {
+      throw new StartupException(e.getMessage() + " (setting --id)", e);
+    } catch (Exception e) {
+      throw new StartupException("cannot register member " + id + ": " + e, e);
+    }
+    try {
+      leadership.start();
+    } catch (Exception e) {
+      throw new StartupException("cannot join the leader election: " + e, e);
+    }
+    registerGauges();
+    log.info("node {} started: {} (cluster {}, zk {}, session timeout {} ms)", id, settings.advertiseUrl(),
+        settings.cluster(), settings.zk(), settings.sessionTimeout().toMillis());
+  }
+
+  private volatile RingCoordinator coordinator;
+  private volatile HttpApi api;
+
+  private void triggerCoordinator() {
+    RingCoordinator c = coordinator;
+    if (c != null) {
+      c.trigger();
+    }
+  }
+
+  private void registerGauges() {
+    metrics.gauge("ringleader_workers_live", "workers live on this node", local::liveCount);
+    metrics.gauge("ringleader_ring_epoch", "the ring epoch this node sees", () -> ring.current().epoch());
+    metrics.gauge("ringleader_members", "members ZooKeeper lists", () -> membership.members().size());
+    metrics.gauge("ringleader_leader", "1 when this node leads", () -> leadership.isLeader() ? 1 : 0);
+    metrics.gauge("ringleader_zookeeper_connected", "1 when connected to ZooKeeper",
+        () -> zk == ConnectionState.CONNECTED || zk == ConnectionState.RECONNECTED ? 1 : 0);
+  }
+
+  private void onRing(VersionedRing next) {
+    log.info("node {} sees ring epoch {}: {}", settings.nodeId(), next.epoch(), next.ring().nodes());
+    local.onRing(next.ring());
+    triggerCoordinator();
+  }
+
+  /** The one place that reacts to the ZooKeeper connection. */
+  private void onConnectionState(ConnectionState s) {
+    zk = s;
+    switch (s) {
+      case CONNECTED -> log.info("node {} connected to ZooKeeper", settings.nodeId());
+      case SUSPENDED -> log.warn("node {} lost its ZooKeeper connection (suspended); live workers keep serving",
+          settings.nodeId());
+      case LOST -> {
+        log.warn("node {} lost its ZooKeeper session: its names are gone, stopping its workers", settings.nodeId());
+        if (local != null) {
+          local.stopAll(StopReason.REQUESTED);
+        }
+      }
+      case RECONNECTED -> {
+        log.info("node {} reconnected to ZooKeeper; re-reading the ring", settings.nodeId());
+        triggerCoordinator();
+      }
+      case READ_ONLY -> log.warn("node {} is connected to a read-only ZooKeeper server", settings.nodeId());
+    }
+  }
+
+  /** Why this node does not serve requests for IDs it owns, or null when it does. */
+  String notServingReason() {
+    if (state.get() != State.STARTED || api == null) {
+      return "node " + settings.nodeId() + " is starting or stopping";
+    }
+    if (zk == ConnectionState.LOST) {
+      return "node " + settings.nodeId() + " has no ZooKeeper session";
+    }
+    if (settings.partitionMode() == PartitionMode.CONSISTENT && zk == ConnectionState.SUSPENDED) {
+      return "node " + settings.nodeId() + " is cut off from ZooKeeper (partition-mode consistent)";
+    }
+    if (!ring.current().ring().contains(settings.nodeId())) {
+      return "node " + settings.nodeId() + " is not in the ring yet (epoch " + ring.current().epoch() + ")";
+    }
+    return null;
+  }
+
+  /** Leaves gracefully: stops its workers, releases their names, leaves the ring and the election. */
+  @Override
+  public void close() {
+    if (!state.compareAndSet(State.STARTED, State.CLOSED)) {
+      return;
+    }
+    log.info("node {} stopping", settings.nodeId());
+    try {
+      if (local != null) {
+        local.stopAll(StopReason.SHUTDOWN).get(5, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      log.warn("node {}: not every worker stopped in time: {}", settings.nodeId(), e.toString());
+    }
+    shutdown();
+  }
+
+  /** Stops at once, with no goodbye: what a killed process does, minus the session's expiry wait. */
+  public void crash() {
+    state.set(State.CLOSED);
+    shutdown();
+  }
+
+  private void shutdown() {
+    closeQuietly(leadership);
+    closeQuietly(membership);
+    closeQuietly(ring);
+    closeQuietly(client);
+    closeQuietly(peers);
+    if (http != null) {
+      try {
+        http.stop();
+      } catch (RuntimeException e) {
+        log.debug("stopping HTTP", e);
+      }
+    }
+    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers}) {
+      if (e != null) {
+        e.shutdownNow();
+      }
+    }
+    log.info("node {} stopped", settings.nodeId());
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.debug("closing {}", c, e);
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public String url() {
+    return settings.advertiseUrl();
+  }
+
+  public String name() {
+    return settings.nodeId();
+  }
+
+  /** True while this node holds the leader latch. */
+  public boolean isLeader() {
+    return leadership != null && leadership.isLeader();
+  }
+
+  /** The ring epoch this node sees. */
+  public long ringEpoch() {
+    return ring == null ? 0 : ring.current().epoch();
+  }
+
+  /** The nodes in the ring this node sees. */
+  public java.util.Set<String> ringNodes() {
+    return ring == null ? java.util.Set.of() : ring.current().ring().nodes();
+  }
+
+  /** How many workers are live on this node. */
+  public int liveWorkers() {
+    return local == null ? 0 : local.liveCount();
+  }
+
+  /** The Curator client (tests use it to expire the session). */
+  public CuratorFramework curator() {
+    return client;
+  }
+}

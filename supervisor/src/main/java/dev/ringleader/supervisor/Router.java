@@ -1,0 +1,188 @@
+package dev.ringleader.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.MemberStatus;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
+import io.undertow.util.Methods;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The path of one request: owner = ring.owner(type, id); if it is this node, the local supervisor;
+ * otherwise one forward to the owner, carrying this node's ring epoch. A node that gets a forwarded
+ * request for an ID it does not own answers {@code 421 wrong_owner} with its epoch; this node then
+ * waits (without a thread) for a ring at least that new and tries again, at most
+ * {@code forward-retries} times. Never a forward of a forward.
+ */
+final class Router {
+  static final String EPOCH_HEADER = "X-Ringleader-Epoch";
+  static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+  private final String self;
+  private final RingStore ring;
+  private final RingWaiter waiter;
+  private final Membership membership;
+  private final LocalSupervisor local;
+  private final PeerClient peers;
+  private final Settings settings;
+  private final NodeMetrics metrics;
+  private final BooleanSupplier serving;
+
+  Router(String self, RingStore ring, RingWaiter waiter, Membership membership, LocalSupervisor local,
+      PeerClient peers, Settings settings, NodeMetrics metrics, BooleanSupplier serving) {
+    this.self = self;
+    this.ring = ring;
+    this.waiter = waiter;
+    this.membership = membership;
+    this.local = local;
+    this.peers = peers;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.serving = serving;
+  }
+
+  /** Routes a call; the answer is always complete (errors are answers too). */
+  CompletableFuture<Answer> route(Call call) {
+    return attempt(call, 0).exceptionally(ErrorResponses::of);
+  }
+
+  private CompletableFuture<Answer> attempt(Call call, int retries) {
+    VersionedRing current = ring.current();
+    if (current.ring().isEmpty()) {
+      return retryOnNewerRing(call, retries, current.epoch(), Failure.NO_RING,
+          "the cluster has no ring yet (no leader, or no member is up); retry shortly");
+    }
+    String owner = current.ring().owner(call.key().type(), call.key().id());
+    if (owner.equals(self)) {
+      return local(call, current.epoch());
+    }
+    if (call.forwarded()) {
+      if (call.callerEpoch() > current.epoch() && retries == 0) {
+        // The caller has seen a newer ring than we have: wait for ours to catch up once, then decide.
+        return waiter.atLeast(call.callerEpoch(), settings.routeWait())
+            .thenCompose(r -> attempt(call, 1));
+      }
+      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.WRONG_OWNER,
+          "node " + self + " does not own " + call.key() + " in ring epoch " + current.epoch()
+              + " (owner: " + owner + "); the forwarding node retries", null,
+          Json.object().put("epoch", current.epoch()).put("owner", owner))));
+    }
+    Member member = membership.members().get(owner);
+    if (member == null || member.status() != MemberStatus.UP) {
+      return retryOnNewerRing(call, retries, current.epoch(), Failure.OWNER_UNREACHABLE,
+          "the owner of " + call.key() + ", node " + owner + ", has left; retry shortly");
+    }
+    return forward(call, member, current.epoch(), retries);
+  }
+
+  private CompletableFuture<Answer> forward(Call call, Member owner, long epoch, int retries) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put(EPOCH_HEADER, Long.toString(epoch));
+    if (call.requestKey() != null) {
+      headers.put(IDEMPOTENCY_HEADER, call.requestKey());
+    }
+    String path = switch (call.kind()) {
+      case REQUEST -> "/request/" + call.key().id();
+      case TELL, READ -> "/workers/" + call.key().type() + "/" + call.key().id();
+    };
+    String body = call.kind() == Call.Kind.TELL ? call.message().toString() : null;
+    return peers.send(owner.url(), call.kind() == Call.Kind.TELL ? Methods.POST : Methods.GET, path, headers,
+            body, settings.forwardTimeout())
+        .handle((response, error) -> {
+          if (error != null) {
+            metrics.forwarded("unreachable");
+            // Every call is safe to send again: TELLs carry an idempotency key the owner remembers.
+            return retryOnNewerRing(call, retries, epoch, Failure.OWNER_UNREACHABLE,
+                "the owner of " + call.key() + ", node " + owner.node() + ", is unreachable ("
+                    + ErrorResponses.unwrap(error).getMessage() + "); retry shortly");
+          }
+          if (response.status() == Failure.WRONG_OWNER.status) {
+            metrics.forwarded("wrong_owner");
+            return retryAfterWrongOwner(call, retries, epoch, response);
+          }
+          metrics.forwarded("ok");
+          return CompletableFuture.completedFuture(response.toAnswer());
+        })
+        .thenCompose(f -> f);
+  }
+
+  private CompletableFuture<Answer> retryAfterWrongOwner(Call call, int retries, long epoch, PeerResponse response) {
+    if (retries >= settings.forwardRetries()) {
+      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.OWNER_UNREACHABLE,
+          "the nodes do not agree yet on the owner of " + call.key() + " (a ring change is in progress); "
+              + "retry shortly", Duration.ofSeconds(1), null)));
+    }
+    long theirs = epoch;
+    try {
+      JsonNode body = Json.MAPPER.readTree(response.body());
+      theirs = body.path("epoch").asLong(epoch);
+    } catch (Exception e) {
+      // keep our own epoch
+    }
+    if (theirs > epoch) {
+      return waiter.atLeast(theirs, settings.routeWait()).thenCompose(r -> attempt(call, retries + 1));
+    }
+    // They are behind us; they wait for our epoch on the next try. Give them a moment.
+    return CompletableFuture.supplyAsync(() -> null,
+            CompletableFuture.delayedExecutor(20L * (retries + 1), TimeUnit.MILLISECONDS))
+        .thenCompose(x -> attempt(call, retries + 1));
+  }
+
+  private CompletableFuture<Answer> retryOnNewerRing(Call call, int retries, long epoch, Failure failure,
+      String message) {
+    if (retries >= settings.forwardRetries()) {
+      return CompletableFuture.failedFuture(new RingleaderException(failure, message, Duration.ofSeconds(1), null));
+    }
+    return waiter.atLeast(epoch + 1, settings.routeWait()).thenCompose(r -> {
+      if (r.epoch() <= epoch) {
+        return CompletableFuture.failedFuture(new RingleaderException(failure, message, Duration.ofSeconds(1), null));
+      }
+      return attempt(call, retries + 1);
+    });
+  }
+
+  private CompletableFuture<Answer> local(Call call, long epoch) {
+    if (!serving.getAsBoolean()) {
+      return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_SERVING,
+          "node " + self + " is not serving (starting, stopping or cut off from ZooKeeper); retry shortly",
+          Duration.ofSeconds(1), null));
+    }
+    CompletableFuture<Object> result;
+    switch (call.kind()) {
+      case TELL -> {
+        int up = membership.members().size();
+        if (up < settings.minNodes()) {
+          return CompletableFuture.failedFuture(new RingleaderException(Failure.BELOW_MIN_NODES,
+              "only " + up + " of the required " + settings.minNodes() + " nodes are up; writes are refused "
+                  + "until more nodes join (reads of live workers still answer)", Duration.ofSeconds(2), null));
+        }
+        result = local.tell(call.key(), call.message(), call.requestKey(), epoch);
+      }
+      case REQUEST -> result = local.tell(call.key(), call.message(), null, epoch);
+      case READ -> result = local.read(call.key(), epoch);
+      default -> throw new IllegalStateException(call.kind().toString());
+    }
+    return result.orTimeout(settings.forwardTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(value -> switch (call.kind()) {
+          case REQUEST -> Answer.ok(value);
+          case TELL -> Answer.ok(envelope(call, "reply", value));
+          case READ -> Answer.ok(envelope(call, "state", value));
+        });
+  }
+
+  private Map<String, Object> envelope(Call call, String field, Object value) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("type", call.key().type());
+    out.put("id", call.key().id());
+    out.put("node", self);
+    out.put(field, value);
+    return out;
+  }
+}

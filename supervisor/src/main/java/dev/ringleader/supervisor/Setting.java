@@ -1,0 +1,40 @@
+package dev.ringleader.supervisor;
+
+import java.util.List;
+
+/**
+ * One documented setting: its name (a flag {@code --name}, an environment variable
+ * {@code RINGLEADER_NAME} and a properties key {@code name}), its default and what it means.
+ */
+record Setting(String name, String defaultValue, String allowed, String meaning) {
+  String env() {
+    return "RINGLEADER_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_').replace('.', '_');
+  }
+
+  /** Every setting, in the order {@code node --help} and the README list them. */
+  static final List<Setting> ALL = List.of(
+      new Setting("cluster", "demo", "[A-Za-z0-9_-]{1,64}", "cluster name; the root znode is /ringleader/<cluster>"),
+      new Setting("id", "(required)", "[A-Za-z0-9_-]{1,64}", "this node's unique name"),
+      new Setting("host", "127.0.0.1", "an address to bind", "HTTP bind address"),
+      new Setting("port", "8080", "1-65535", "HTTP port"),
+      new Setting("advertise-url", "http://<host>:<port>", "http URL", "the URL other nodes use to reach this one"),
+      new Setting("zk", "127.0.0.1:2181", "host:port[,host:port...]", "ZooKeeper connect string"),
+      new Setting("session-timeout-ms", "10000", "1000-120000", "ZooKeeper session timeout: how long a dead node keeps its IDs"),
+      new Setting("connection-timeout-ms", "5000", "500-120000", "how long start-up waits for ZooKeeper"),
+      new Setting("vnodes", "(Ring.DEFAULT_VNODES)", "1-10000", "virtual nodes per unit of weight on the hash ring"),
+      new Setting("weight", "1", "1-100", "this node's share of the ring relative to the others"),
+      new Setting("replication", "2", "1-5", "copies of each worker's state, on distinct nodes, the owner included"),
+      new Setting("ack", "replicas", "replicas|local", "reply after the copies are made (replicas) or at once (local)"),
+      new Setting("min-nodes", "1", "1-1000", "below this many members, writes get 503"),
+      new Setting("partition-mode", "available", "available|consistent", "behaviour when cut off from ZooKeeper"),
+      new Setting("max-body-bytes", "65536", "16-16777216", "largest request body; larger gets 413"),
+      new Setting("mailbox-capacity", "1000", "1-1000000", "queued messages per worker; more get 503 mailbox_full"),
+      new Setting("forward-timeout-ms", "5000", "100-120000", "how long a forwarded request may take"),
+      new Setting("route-wait-ms", "3000", "0-120000", "how long a request waits for a new ring when its owner is unreachable"),
+      new Setting("forward-retries", "3", "0-10", "retries of a forward after wrong_owner or an unreachable owner"),
+      new Setting("worker-threads", "(2 x cores)", "1-1024", "threads that run worker handlers"),
+      new Setting("request-type", "cache", "a worker type", "the worker type GET /request/{id} talks to"),
+      new Setting("type.<name>.idle-timeout-ms", "(the type's)", "0-86400000", "passivate a worker of this type after this long idle; 0 = never"),
+      new Setting("type.<name>.lifetime-ms", "(the type's)", "0-86400000", "end a worker of this type this long after it starts; 0 = no limit"),
+      new Setting("config", "(none)", "a file path", "a properties file with any of these names as keys"));
+}

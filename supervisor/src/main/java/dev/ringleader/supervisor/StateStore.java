@@ -1,0 +1,36 @@
+package dev.ringleader.supervisor;
+
+import dev.ringleader.worker.WorkerKey;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The worker states this node keeps, in memory: the last committed state of workers it owns (so
+ * state outlives passivation) and the copies it keeps for other owners. A copy only ever replaces an
+ * older version; the map is the only lock (per key, inside {@code compute}).
+ */
+final class StateStore {
+  private final Map<WorkerKey, StoredState> states = new ConcurrentHashMap<>();
+
+  /** Keeps {@code next} unless a same or newer version is already kept; returns what is kept. */
+  StoredState offer(WorkerKey key, StoredState next) {
+    return states.compute(key, (k, old) -> next.newerThan(old) ? next : old);
+  }
+
+  StoredState get(WorkerKey key) {
+    return states.get(key);
+  }
+
+  void remove(WorkerKey key) {
+    states.remove(key);
+  }
+
+  Set<WorkerKey> keys() {
+    return states.keySet();
+  }
+
+  int size() {
+    return states.size();
+  }
+}

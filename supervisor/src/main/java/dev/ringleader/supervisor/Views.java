@@ -1,0 +1,110 @@
+package dev.ringleader.supervisor;
+
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.Ring;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The read-only views of the cluster and this node: {@code /cluster}, {@code /cluster/owner}, {@code /node/workers}, {@code /health}. */
+final class Views {
+  static final int WORKER_LIST_LIMIT = 1000;
+
+  private final Settings settings;
+  private final Leadership leadership;
+  private final RingStore ring;
+  private final Membership membership;
+  private final LocalSupervisor local;
+  private final WorkerTypes types;
+  /** Why this node does not serve, or null when it does. */
+  private final Supplier<String> notServingReason;
+
+  Views(Settings settings, Leadership leadership, RingStore ring, Membership membership, LocalSupervisor local,
+      WorkerTypes types, Supplier<String> notServingReason) {
+    this.settings = settings;
+    this.leadership = leadership;
+    this.ring = ring;
+    this.membership = membership;
+    this.local = local;
+    this.types = types;
+    this.notServingReason = notServingReason;
+  }
+
+  /** Blocking (reads the leader from ZooKeeper): run off the IO thread. */
+  Answer cluster() {
+    VersionedRing vr = ring.current();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("cluster", settings.cluster());
+    out.put("node", settings.nodeId());
+    out.put("leader", leadership.leader());
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("epoch", vr.epoch());
+    r.put("vnodes", vr.ring().spec().vnodes());
+    r.put("members", vr.ring().spec().members());
+    Map<String, Double> shares = new LinkedHashMap<>();
+    for (String n : vr.ring().nodes()) {
+      shares.put(n, Math.round(vr.ring().share(n) * 10000) / 10000.0);
+    }
+    r.put("shares", shares);
+    out.put("ring", r);
+    List<Object> members = new ArrayList<>();
+    for (Member m : membership.members().values()) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("node", m.node());
+      mm.put("url", m.url());
+      mm.put("startedAt", m.startedAt());
+      mm.put("weight", m.weight());
+      mm.put("status", m.status().json());
+      mm.put("inRing", vr.ring().contains(m.node()));
+      members.add(mm);
+    }
+    out.put("members", members);
+    out.put("types", types.names());
+    return Answer.ok(out);
+  }
+
+  Answer owner(String type, String id) {
+    if (types.get(type) == null) {
+      return ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names());
+    }
+    if (!HttpApi.ID.matcher(id).matches()) {
+      return ErrorResponses.of(Failure.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -");
+    }
+    VersionedRing vr = ring.current();
+    Ring r = vr.ring();
+    List<String> prefs = r.preferenceList(type, id, settings.replication());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("owner", prefs.isEmpty() ? null : prefs.get(0));
+    out.put("replicas", prefs.size() <= 1 ? List.of() : prefs.subList(1, prefs.size()));
+    out.put("epoch", vr.epoch());
+    return Answer.ok(out);
+  }
+
+  Answer nodeWorkers() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("node", settings.nodeId());
+    out.put("count", local.liveCount());
+    out.put("workers", local.describe(WORKER_LIST_LIMIT));
+    return Answer.ok(out);
+  }
+
+  Answer health() {
+    String reason = notServingReason.get();
+    if (reason != null) {
+      return ErrorResponses.of(Failure.NOT_SERVING, reason);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", "serving");
+    out.put("node", settings.nodeId());
+    out.put("epoch", ring.current().epoch());
+    out.put("members", membership.members().size());
+    out.put("writes", membership.members().size() >= settings.minNodes() ? "accepted"
+        : "refused: below min-nodes " + settings.minNodes());
+    return Answer.ok(out);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.ringleader.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.worker.BadMessageException;
+import dev.ringleader.worker.PNCounter;
+import dev.ringleader.worker.Step;
+import dev.ringleader.worker.WorkerContext;
+import dev.ringleader.worker.WorkerType;
+import java.util.Map;
+
+/** A test type like the demo's player: {"add": n} adds n; a non-integer crashes it. */
+final class CounterType implements WorkerType<CounterType.Counter> {
+  record Counter(PNCounter total) {}
+
+  @Override
+  public String name() {
+    return "counter";
+  }
+
+  @Override
+  public Class<Counter> stateClass() {
+    return Counter.class;
+  }
+
+  @Override
+  public Counter initialState(WorkerContext context) {
+    return new Counter(PNCounter.zero());
+  }
+
+  @Override
+  public Step<Counter> handle(Counter state, JsonNode message, WorkerContext context) {
+    JsonNode add = message.get("add");
+    if (add == null) {
+      throw new BadMessageException("a counter message is {\"add\": <integer>}");
+    }
+    if (!add.isIntegralNumber()) {
+      throw new IllegalArgumentException("not an integer: " + add);
+    }
+    Counter next = new Counter(state.total().add(context.node(), add.longValue()));
+    return Step.of(next, Map.of("total", next.total().value()));
+  }
+
+  @Override
+  public Object view(Counter state, WorkerContext context) {
+    return Map.of("total", state.total().value());
+  }
+
+  @Override
+  public boolean mergeable() {
+    return true;
+  }
+
+  @Override
+  public Counter merge(Counter survivor, Counter other) {
+    return new Counter(survivor.total().merge(other.total()));
+  }
+}

@@ -1,0 +1,540 @@
+package dev.ringleader.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Worker} implementation: a mailbox drained by at most one task at a time on the
+ * runtime's shared executor (the usual drain-loop actor), with no thread and no lock of its own.
+ *
+ * <p>Threads and fields:
+ *
+ * <ul>
+ *   <li>Callers (any thread, often IO threads) add envelopes to {@link #mailbox}, count them in
+ *       {@link #queued} and set {@link #draining} to schedule the drain. They never block.
+ *   <li>The drain (one executor task at a time; {@link #draining} is true from its scheduling
+ *       until it finds the mailbox empty, including while a commit is in flight) is the only
+ *       writer of {@link #committed}, {@link #restarts}, {@link #backoffUntil}, {@link #stopped}
+ *       and the only user of {@link #crashes}. Successive drain tasks are ordered by the
+ *       executor hand-off and the {@link #draining} flag.
+ *   <li>Timer tasks (the scheduler's thread) re-arm {@link #idleTimer} and call {@link #stop}.
+ * </ul>
+ *
+ * <p>A message is finished only when its commit finished: the drain returns from its task while
+ * the commit is in flight (keeping {@link #draining} set), and the commit's completion dispatches a
+ * new task that records the result and continues the drain.
+ */
+final class Activation<S> implements Worker<S> {
+  private static final Logger LOG = LoggerFactory.getLogger(Activation.class);
+
+  /** Messages handled in one executor task before the drain yields its thread to other workers. */
+  private static final int BATCH = 64;
+
+  private static final VarHandle STOP_REQUEST;
+
+  static {
+    try {
+      STOP_REQUEST =
+          MethodHandles.lookup()
+              .findVarHandle(Activation.class, "stopRequest", Envelope.Stop.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final WorkerRuntime runtime;
+  private final WorkerType<S> type;
+  private final WorkerKey key;
+  private final WorkerLimits limits;
+  private final Instant startedAt;
+  /** Null when the activation has no maximum lifetime. */
+  private final Instant expiresAt;
+
+  private final WorkerContext context = new ActivationContext(this);
+  private final Runnable drainTask = this::drain;
+
+  /** Any thread adds; only the drain polls. */
+  private final ConcurrentLinkedQueue<Envelope> mailbox = new ConcurrentLinkedQueue<>();
+  /** Counted envelopes in the mailbox; never above the capacity for long (rejected at once). */
+  private final AtomicInteger queued = new AtomicInteger();
+  /** True while a drain is scheduled, running or waiting for a commit. */
+  private final AtomicBoolean draining = new AtomicBoolean();
+
+  /** The last committed snapshot; written by the drain only. */
+  private volatile Snapshot<S> committed;
+  /** Crashes of this activation; written by the drain only. */
+  private volatile int restarts;
+  /** End of the current back-off, or null; written by the drain only, read lazily against now. */
+  private volatile Instant backoffUntil;
+  /** True once the stop marker was handled; written by the drain only. */
+  private volatile boolean stopped;
+  /** Recent crash times inside the restart window; drain only; null until the first crash. */
+  private ArrayList<Instant> crashes;
+
+  /** When the last message was accepted; any caller thread. */
+  private volatile Instant lastActivity;
+  /** Set once, by the first {@link #stop} call (CAS through {@link #STOP_REQUEST}). */
+  private volatile Envelope.Stop<S> stopRequest;
+  /** The armed idle check; re-armed by the timer thread, cancelled by the drain on stop. */
+  private volatile Scheduler.Cancellable idleTimer;
+  private volatile Scheduler.Cancellable lifetimeTimer;
+  /** Set when the executor refused a task: the worker then only finishes its stop. */
+  private volatile boolean executorRejected;
+
+  Activation(
+      WorkerRuntime runtime,
+      WorkerType<S> type,
+      WorkerKey key,
+      WorkerLimits limits,
+      Instant startedAt) {
+    this.runtime = runtime;
+    this.type = type;
+    this.key = key;
+    this.limits = limits;
+    this.startedAt = startedAt;
+    this.expiresAt = limits.maxLifetime().isZero() ? null : startedAt.plus(limits.maxLifetime());
+    this.lastActivity = startedAt;
+  }
+
+  /** Sets the first snapshot and arms the timers; called once, by the runtime, before publishing. */
+  void start(Snapshot<S> restored) {
+    committed = restored != null ? restored : Snapshot.initial(type.initialState(context));
+    if (!limits.idleTimeout().isZero()) {
+      idleTimer = runtime.scheduler.schedule(limits.idleTimeout(), this::checkIdle);
+    }
+    if (expiresAt != null) {
+      lifetimeTimer =
+          runtime.scheduler.schedule(limits.maxLifetime(), () -> stop(StopReason.LIFETIME));
+    }
+  }
+
+  // ---- accessors: any thread ----
+
+  @Override
+  public WorkerKey key() {
+    return key;
+  }
+
+  @Override
+  public WorkerType<S> type() {
+    return type;
+  }
+
+  @Override
+  public WorkerLimits limits() {
+    return limits;
+  }
+
+  String node() {
+    return runtime.node;
+  }
+
+  @Override
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public Optional<Instant> expiresAt() {
+    return Optional.ofNullable(expiresAt);
+  }
+
+  @Override
+  public int restarts() {
+    return restarts;
+  }
+
+  @Override
+  public Status status() {
+    if (stopped) {
+      return Status.STOPPED;
+    }
+    if (stopRequest != null) {
+      return Status.STOPPING;
+    }
+    return backoffRemaining(runtime.scheduler.now()) != null ? Status.BACKOFF : Status.RUNNING;
+  }
+
+  @Override
+  public Snapshot<S> snapshot() {
+    return committed;
+  }
+
+  @Override
+  public int queued() {
+    return queued.get();
+  }
+
+  // ---- senders: any thread, never block ----
+
+  @Override
+  public CompletableFuture<Object> tell(JsonNode message, String requestKey) {
+    Objects.requireNonNull(message, "message");
+    if (stopRequest != null) {
+      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
+    }
+    if (requestKey != null) {
+      JsonNode remembered = committed.recentReplies().get(requestKey);
+      if (remembered != null) {
+        lastActivity = runtime.scheduler.now();
+        return CompletableFuture.completedFuture(remembered);
+      }
+    }
+    Duration wait = backoffRemaining(runtime.scheduler.now());
+    if (wait != null) {
+      return CompletableFuture.failedFuture(WorkerFailure.backoff(key, restarts, wait));
+    }
+    CompletableFuture<Object> reply = new CompletableFuture<>();
+    return enqueue(new Envelope.Tell(message, requestKey, reply), reply);
+  }
+
+  @Override
+  public CompletableFuture<Object> read() {
+    if (stopRequest != null) {
+      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
+    }
+    Duration wait = backoffRemaining(runtime.scheduler.now());
+    if (wait != null) {
+      return CompletableFuture.failedFuture(WorkerFailure.backoff(key, restarts, wait));
+    }
+    CompletableFuture<Object> reply = new CompletableFuture<>();
+    return enqueue(new Envelope.Read(reply), reply);
+  }
+
+  @Override
+  public CompletableFuture<Object> mergeIn(S other) {
+    if (stopRequest != null) {
+      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
+    }
+    CompletableFuture<Object> reply = new CompletableFuture<>();
+    return enqueue(new Envelope.Merge<>(other, reply), reply);
+  }
+
+  @Override
+  public CompletableFuture<Snapshot<S>> stop(StopReason reason) {
+    Objects.requireNonNull(reason, "reason");
+    Envelope.Stop<S> request = stopRequest;
+    if (request == null) {
+      Envelope.Stop<S> mine = new Envelope.Stop<>(reason, new CompletableFuture<>());
+      if (STOP_REQUEST.compareAndSet(this, null, mine)) {
+        LOG.debug("worker {} stopping ({})", key, reason);
+        mailbox.add(mine);
+        schedule();
+      }
+      request = stopRequest;
+    }
+    return request.done();
+  }
+
+  private <T> CompletableFuture<T> enqueue(Envelope envelope, CompletableFuture<T> reply) {
+    if (queued.incrementAndGet() > limits.mailboxCapacity()) {
+      queued.decrementAndGet();
+      return CompletableFuture.failedFuture(
+          WorkerFailure.mailboxFull(key, restarts, limits.mailboxCapacity()));
+    }
+    lastActivity = runtime.scheduler.now();
+    mailbox.add(envelope);
+    schedule();
+    return reply;
+  }
+
+  private void schedule() {
+    if (draining.compareAndSet(false, true)) {
+      dispatch(drainTask);
+    }
+  }
+
+  /** Runs a drain task on the executor; if it refuses, stops the worker without running handlers. */
+  private void dispatch(Runnable task) {
+    try {
+      runtime.executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (!executorRejected) {
+        executorRejected = true;
+        LOG.warn("executor refused worker {}; stopping it without handling its mailbox", key, e);
+      }
+      stop(StopReason.SHUTDOWN);
+      task.run(); // with executorRejected set, this runs no handler: it only fails and stops
+    }
+  }
+
+  // ---- the drain: one task at a time ----
+
+  private void drain() {
+    for (int handled = 0; handled < BATCH; handled++) {
+      Envelope envelope = mailbox.poll();
+      if (envelope == null) {
+        draining.set(false);
+        if (!mailbox.isEmpty()) {
+          schedule(); // a sender added after the poll and saw draining still set
+        }
+        return;
+      }
+      if (envelope.counted()) {
+        queued.decrementAndGet();
+      }
+      if (!process(envelope)) {
+        return; // a commit is in flight; its completion continues the drain
+      }
+    }
+    dispatch(drainTask); // yield the thread to other workers; draining stays set
+  }
+
+  /** Handles one envelope; false when it waits for a commit that will continue the drain. */
+  @SuppressWarnings("unchecked")
+  private boolean process(Envelope envelope) {
+    if (envelope instanceof Envelope.Stop<?> stop) {
+      finish(stop.reason());
+      return true;
+    }
+    if (stopped || executorRejected) {
+      fail(envelope, WorkerFailure.stopped(key, restarts));
+      return true;
+    }
+    if (envelope instanceof Envelope.Merge<?> merge) {
+      return handleMerge((Envelope.Merge<S>) merge);
+    }
+    Instant now = runtime.scheduler.now();
+    Duration wait = backoffRemaining(now);
+    if (wait != null) {
+      fail(envelope, WorkerFailure.backoff(key, restarts, wait));
+      return true;
+    }
+    if (backoffUntil != null) {
+      backoffUntil = null;
+      LOG.info("worker {} back-off is over; serving again", key);
+    }
+    if (envelope instanceof Envelope.Tell tell) {
+      return handleTell(tell, now);
+    }
+    handleRead((Envelope.Read) envelope, now);
+    return true;
+  }
+
+  private boolean handleTell(Envelope.Tell tell, Instant now) {
+    Snapshot<S> current = committed;
+    String requestKey = tell.requestKey();
+    if (requestKey != null) {
+      JsonNode remembered = current.recentReplies().get(requestKey);
+      if (remembered != null) { // a retry queued while the first copy was being handled
+        tell.reply().complete(remembered);
+        return true;
+      }
+    }
+    Step<S> step;
+    JsonNode storedReply = null;
+    try {
+      step = type.handle(current.state(), tell.message(), context);
+      if (step == null) {
+        throw new IllegalStateException(type.name() + ".handle returned null instead of a Step");
+      }
+      if (requestKey != null) {
+        storedReply =
+            step.reply() == null ? NullNode.getInstance() : runtime.mapper.valueToTree(step.reply());
+      }
+    } catch (BadMessageException rejected) {
+      tell.reply().completeExceptionally(rejected); // a client error, not a crash: no restart
+      return true;
+    } catch (Throwable crash) {
+      crashed(tell.reply(), crash, now);
+      return true;
+    }
+    if (requestKey == null && Objects.equals(step.state(), current.state())) {
+      tell.reply().complete(step.reply());
+      return true;
+    }
+    Snapshot<S> next =
+        current.next(step.state(), requestKey, storedReply, limits.recentRepliesKept());
+    return commit(next, step.reply(), tell.reply());
+  }
+
+  private void handleRead(Envelope.Read read, Instant now) {
+    Object view;
+    try {
+      view = type.view(committed.state(), context);
+    } catch (Throwable crash) {
+      crashed(read.reply(), crash, now);
+      return;
+    }
+    read.reply().complete(view);
+  }
+
+  private boolean handleMerge(Envelope.Merge<S> merge) {
+    Snapshot<S> current = committed;
+    S merged;
+    Object view;
+    try {
+      if (type.mergeable()) {
+        merged = type.merge(current.state(), merge.other());
+        LOG.info("worker {}: merged a duplicate activation's state with {}.merge", key, type.name());
+      } else {
+        merged = current.state();
+        LOG.info(
+            "worker {}: type {} is not mergeable; kept this activation's state", key, type.name());
+      }
+      view = type.view(merged, context);
+    } catch (Throwable crash) {
+      crashed(merge.reply(), crash, runtime.scheduler.now());
+      return true;
+    }
+    if (Objects.equals(merged, current.state())) {
+      merge.reply().complete(view);
+      return true;
+    }
+    return commit(current.next(merged, null, null, limits.recentRepliesKept()), view, merge.reply());
+  }
+
+  /** Starts the commit of {@code next}; the drain continues from its completion. */
+  private boolean commit(Snapshot<S> next, Object reply, CompletableFuture<Object> future) {
+    CompletionStage<Void> stage;
+    try {
+      stage = runtime.committer.commit(key, next);
+      if (stage == null) {
+        throw new IllegalStateException("Committer.commit returned null for " + key);
+      }
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete(
+        (ok, error) ->
+            dispatch(
+                () -> {
+                  committed(next, reply, future, error);
+                  drain();
+                }));
+    return false;
+  }
+
+  private void committed(
+      Snapshot<S> next, Object reply, CompletableFuture<Object> future, Throwable error) {
+    committed = next; // even when not acknowledged: a replica may hold it, versions stay monotonic
+    if (error == null) {
+      future.complete(reply);
+      return;
+    }
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause()
+        : error;
+    LOG.warn("worker {}: commit of version {} failed; not acknowledged", key, next.version(), cause);
+    future.completeExceptionally(
+        WorkerFailure.notAcknowledged(key, restarts, next.version(), cause));
+  }
+
+  /** A handler threw: the state stays the last committed one; maybe start a back-off. */
+  private void crashed(CompletableFuture<?> future, Throwable crash, Instant now) {
+    if (crash instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    int count = restarts + 1;
+    restarts = count;
+    RestartPolicy policy = limits.restartPolicy();
+    if (crashes == null) {
+      crashes = new ArrayList<>(policy.maxRestarts() + 1);
+    }
+    crashes.removeIf(at -> policy.expired(at, now));
+    crashes.add(now);
+    LOG.warn(
+        "worker {} crashed; restarted with its last committed state (version {}), restart {}",
+        key,
+        committed.version(),
+        count,
+        crash);
+    if (policy.shouldBackOff(crashes, now)) {
+      backoffUntil = now.plus(policy.backoff());
+      LOG.warn(
+          "worker {} crashed {} times within {}; backing off until {}",
+          key,
+          crashes.size(),
+          policy.window(),
+          backoffUntil);
+      crashes.clear();
+    }
+    future.completeExceptionally(WorkerFailure.crashed(key, count, crash));
+  }
+
+  /** Handles the stop marker: every message accepted before it has been answered. */
+  private void finish(StopReason reason) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    cancel(idleTimer);
+    cancel(lifetimeTimer);
+    Snapshot<S> last = committed;
+    LOG.debug("worker {} stopped ({}) at version {}", key, reason, last.version());
+    try {
+      runtime.listener.stopped(this, reason, last);
+    } catch (RuntimeException e) {
+      LOG.error("listener failed for the stop of worker {}", key, e);
+    }
+    stopRequest.done().complete(last);
+  }
+
+  private static void fail(Envelope envelope, WorkerFailure failure) {
+    if (envelope instanceof Envelope.Tell tell) {
+      tell.reply().completeExceptionally(failure);
+    } else if (envelope instanceof Envelope.Read read) {
+      read.reply().completeExceptionally(failure);
+    } else if (envelope instanceof Envelope.Merge<?> merge) {
+      merge.reply().completeExceptionally(failure);
+    }
+  }
+
+  // ---- timers: the scheduler's thread ----
+
+  /** Stops the worker when idle; otherwise re-arms for the rest of the idle timeout. */
+  private void checkIdle() {
+    if (stopRequest != null) {
+      return;
+    }
+    Duration timeout = limits.idleTimeout();
+    Duration remaining =
+        timeout.minus(Duration.between(lastActivity, runtime.scheduler.now()));
+    if (remaining.isNegative() || remaining.isZero()) {
+      if (queued.get() == 0 && !draining.get()) {
+        LOG.debug("worker {} idle for {}; passivating", key, timeout);
+        stop(StopReason.IDLE);
+        return;
+      }
+      remaining = timeout; // busy with a long message: look again one timeout later
+    }
+    Scheduler.Cancellable timer = runtime.scheduler.schedule(remaining, this::checkIdle);
+    idleTimer = timer;
+    if (stopRequest != null) {
+      timer.cancel(); // stop raced with the re-arming
+    }
+  }
+
+  private static void cancel(Scheduler.Cancellable timer) {
+    if (timer != null) {
+      timer.cancel();
+    }
+  }
+
+  /** The rest of the back-off at {@code now}, or null when the worker is not backing off. */
+  private Duration backoffRemaining(Instant now) {
+    Instant until = backoffUntil;
+    return until != null && now.isBefore(until) ? Duration.between(now, until) : null;
+  }
+
+  @Override
+  public String toString() {
+    return "Worker[" + key + " on " + runtime.node + ", " + status() + "]";
+  }
+}

@@ -1,0 +1,43 @@
+package dev.ringleader.worker;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** The {@link WorkerContext} handlers of one activation see: a read-only view of it. */
+final class ActivationContext implements WorkerContext {
+  private final Activation<?> activation;
+
+  ActivationContext(Activation<?> activation) {
+    this.activation = activation;
+  }
+
+  @Override
+  public WorkerKey key() {
+    return activation.key();
+  }
+
+  @Override
+  public String node() {
+    return activation.node();
+  }
+
+  @Override
+  public Instant startedAt() {
+    return activation.startedAt();
+  }
+
+  @Override
+  public Optional<Instant> expiresAt() {
+    return activation.expiresAt();
+  }
+
+  @Override
+  public int restarts() {
+    return activation.restarts();
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerContext[" + activation.key() + " on " + activation.node() + "]";
+  }
+}
