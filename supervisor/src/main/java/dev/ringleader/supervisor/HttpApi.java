@@ -24,6 +24,7 @@ final class HttpApi {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1,128}");
 
   private final Router router;
+  private final Replication replication;
   private final WorkerTypes types;
   private final Settings settings;
   private final NodeMetrics metrics;
@@ -31,8 +32,10 @@ final class HttpApi {
   private final AtomicLong requestKeys = new AtomicLong();
   private final String keyPrefix;
 
-  HttpApi(Router router, WorkerTypes types, Settings settings, NodeMetrics metrics, Views views) {
+  HttpApi(Router router, Replication replication, WorkerTypes types, Settings settings, NodeMetrics metrics,
+      Views views) {
     this.router = router;
+    this.replication = replication;
     this.types = types;
     this.settings = settings;
     this.metrics = metrics;
@@ -53,6 +56,9 @@ final class HttpApi {
           ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
           ex.getResponseSender().send(metrics.scrape());
         })
+        .get("/internal/replicas/{type}/{id}", ex -> internal(ex, false))
+        .put("/internal/replicas/{type}/{id}", ex -> internal(ex, true))
+        .post("/internal/replicas", ex -> readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.acceptBatch(body))))
         .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
             "no such path: " + ex.getRequestMethod() + " " + ex.getRequestPath()
                 + " (see GET /cluster, GET /request/{id}, GET|POST /workers/{type}/{id})")))
@@ -92,42 +98,61 @@ final class HttpApi {
       dispatch(ex, kind, start, new Call(kind, key, null, null, callerEpoch));
       return;
     }
-    long length = ex.getRequestContentLength();
-    if (length > settings.maxBodyBytes()) {
-      send(ex, tooLarge());
-      return;
-    }
     String requestKey = ex.getRequestHeaders().getFirst(Router.IDEMPOTENCY_HEADER);
     if (requestKey != null && (requestKey.isEmpty() || requestKey.length() > 128)) {
       send(ex, ErrorResponses.of(Failure.BAD_REQUEST, "the Idempotency-Key header must be 1-128 characters"));
       return;
     }
     String key2 = requestKey != null ? requestKey : keyPrefix + requestKeys.incrementAndGet();
-    ex.getRequestReceiver().setMaxBufferSize(settings.maxBodyBytes());
+    readJson(ex, settings.maxBodyBytes(),
+        message -> dispatch(ex, kind, start, new Call(kind, key, message, key2, callerEpoch)));
+  }
+
+  /** The internal replica endpoints (docs/replication.md); same checks as the public API. */
+  private void internal(HttpServerExchange ex, boolean put) {
+    String type = param(ex, "type");
+    String id = param(ex, "id");
+    if (types.get(type) == null || !ID.matcher(id).matches()) {
+      send(ex, ErrorResponses.of(Failure.BAD_REQUEST, "unknown worker type or invalid id: " + type + "/" + id));
+      return;
+    }
+    WorkerKey key = new WorkerKey(type, id);
+    if (!put) {
+      send(ex, replication.copy(key));
+      return;
+    }
+    readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.accept(key, body)));
+  }
+
+  /** Largest body of an internal call (a batch of worker states). */
+  static final int INTERNAL_MAX_BYTES = 64 * 1024 * 1024;
+
+  private void readJson(HttpServerExchange ex, int max, java.util.function.Consumer<JsonNode> then) {
+    if (ex.getRequestContentLength() > max) {
+      send(ex, tooLarge(max));
+      return;
+    }
+    ex.getRequestReceiver().setMaxBufferSize(max);
     ex.getRequestReceiver().receiveFullBytes((e, bytes) -> {
-      JsonNode message;
+      JsonNode body;
       try {
-        message = Json.MAPPER.readTree(bytes);
+        body = Json.MAPPER.readTree(bytes);
       } catch (Exception parse) {
-        message = null;
+        body = null;
       }
-      if (message == null || message.isMissingNode()) {
+      if (body == null || body.isMissingNode()) {
         send(e, ErrorResponses.of(Failure.BAD_JSON, "the body must be one JSON value, e.g. {\"reward\": 5}"));
         return;
       }
-      dispatch(e, kind, start, new Call(kind, key, message, key2, callerEpoch));
-    }, (Receiver.ErrorCallback) (e, error) -> {
-      if (error instanceof RequestTooBigException) {
-        send(e, tooLarge());
-      } else {
-        send(e, ErrorResponses.of(Failure.BAD_REQUEST, "could not read the body: " + error.getMessage()));
-      }
-    });
+      then.accept(body);
+    }, (Receiver.ErrorCallback) (e, error) -> send(e, error instanceof RequestTooBigException
+        ? tooLarge(max)
+        : ErrorResponses.of(Failure.BAD_REQUEST, "could not read the body: " + error.getMessage())));
   }
 
-  private Answer tooLarge() {
-    return ErrorResponses.of(Failure.BODY_TOO_LARGE,
-        "the body is larger than max-body-bytes (" + settings.maxBodyBytes() + " bytes)");
+  private static Answer tooLarge(int max) {
+    return ErrorResponses.of(Failure.BODY_TOO_LARGE, "the body is larger than the limit of " + max
+        + " bytes (setting max-body-bytes for worker messages)");
   }
 
   private static long epochHeader(HttpServerExchange ex) {

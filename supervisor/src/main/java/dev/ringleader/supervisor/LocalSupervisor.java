@@ -48,20 +48,22 @@ final class LocalSupervisor implements Committer, WorkerListener {
   private final WorkerTypes types;
   private final NameRegistry names;
   private final StateStore store;
-  private final Replicator replicator;
+  private final Replication replication;
   private final Duration nameWait;
   private final NodeMetrics metrics;
   private final WorkerRuntime runtime;
   private final Map<WorkerKey, Activation> live = new ConcurrentHashMap<>();
+  /** Name releases in flight; a graceful stop waits for them before the session closes. */
+  private final java.util.Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
   private final AtomicLong incarnations = new AtomicLong(System.currentTimeMillis() * 1000);
 
-  LocalSupervisor(String node, WorkerTypes types, NameRegistry names, StateStore store, Replicator replicator,
+  LocalSupervisor(String node, WorkerTypes types, NameRegistry names, StateStore store, Replication replication,
       Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics) {
     this.node = node;
     this.types = types;
     this.names = names;
     this.store = store;
-    this.replicator = replicator;
+    this.replication = replication;
     this.nameWait = nameWait;
     this.metrics = metrics;
     this.runtime = new WorkerRuntime(node, executor, scheduler, this, this, Json.MAPPER);
@@ -130,11 +132,24 @@ final class LocalSupervisor implements Committer, WorkerListener {
     });
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /** Restores the newest copy of the state (own store and the preference list), then starts the worker. */
   private void start(Activation a) {
+    WorkerType<?> type = types.get(a.key.type());
+    CompletableFuture<StoredState> newest = type.stateOutlivesPassivation()
+        ? replication.latest(a.key)
+        : CompletableFuture.completedFuture(store.get(a.key));
+    newest.whenComplete((stored, err) -> {
+      if (err != null) {
+        log.warn("could not fetch the newest copy of {}: {}", a.key, err.toString());
+      }
+      startWith(a, type, err == null ? stored : store.get(a.key));
+    });
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void startWith(Activation a, WorkerType type, StoredState stored) {
     try {
-      WorkerType type = types.get(a.key.type());
-      Snapshot restored = restore(a.key, type);
+      Snapshot restored = snapshot(a.key, type, stored);
       Worker<?> w = runtime.activate(type, a.key.id(), restored, types.limits(type.name()));
       metrics.activated(type.name());
       a.ready.complete(w);
@@ -145,8 +160,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     }
   }
 
-  private <S> Snapshot<S> restore(WorkerKey key, WorkerType<S> type) {
-    StoredState kept = store.get(key);
+  private <S> Snapshot<S> snapshot(WorkerKey key, WorkerType<S> type, StoredState kept) {
     if (kept == null) {
       return null;
     }
@@ -170,7 +184,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     StoredState stored = new StoredState(next.version(), Json.MAPPER.valueToTree(next.state()),
         next.recentReplies());
     store.offer(key, stored);
-    return replicator.replicate(key, stored);
+    return replication.replicate(key, stored);
   }
 
   /** Called once per worker when it stops, on the thread that stopped it. */
@@ -188,10 +202,14 @@ final class LocalSupervisor implements Committer, WorkerListener {
     metrics.passivated(worker.key().type(), reason);
     log.debug("worker {} stopped ({})", worker.key(), reason);
     if (incarnation >= 0) {
-      names.release(worker.key().type(), worker.key().id(), incarnation).exceptionally(e -> {
-        log.warn("could not release the name of {}: {}", worker.key(), e.toString());
-        return null;
-      });
+      CompletableFuture<Void> release = names.release(worker.key().type(), worker.key().id(), incarnation)
+          .toCompletableFuture()
+          .exceptionally(e -> {
+            log.warn("could not release the name of {}: {}", worker.key(), e.toString());
+            return null;
+          });
+      releasing.add(release);
+      release.whenComplete((v, e) -> releasing.remove(release));
     }
   }
 
@@ -205,7 +223,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     }
   }
 
-  /** Stops every worker at once; their names are gone already (the session was lost) or going. */
+  /** Stops every worker; completes when they stopped and their names were released. */
   CompletableFuture<Void> stopAll(StopReason reason) {
     List<CompletableFuture<?>> stops = new ArrayList<>();
     for (Activation a : live.values()) {
@@ -214,7 +232,12 @@ final class LocalSupervisor implements Committer, WorkerListener {
         stops.add(w.stop(reason));
       }
     }
-    return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+        .thenCompose(v -> CompletableFuture.allOf(releasing.toArray(CompletableFuture[]::new)));
+  }
+
+  boolean isLive(WorkerKey key) {
+    return live.containsKey(key);
   }
 
   int liveCount() {

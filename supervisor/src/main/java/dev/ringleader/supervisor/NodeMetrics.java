@@ -52,6 +52,14 @@ final class NodeMetrics {
         .tag("type", type).register(registry).increment();
   }
 
+  void replicated(boolean ok, long nanos) {
+    Timer.builder("ringleader_replication")
+        .description("copies of committed state to backups: time until held by R nodes, by outcome")
+        .tag("outcome", ok ? "held" : "failed")
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
   String scrape() {
     return registry.scrape();
   }

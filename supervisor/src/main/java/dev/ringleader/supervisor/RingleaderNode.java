@@ -12,6 +12,7 @@ import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.StopReason;
 import dev.ringleader.worker.WorkerType;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.DefaultByteBufferPool;
 import java.io.Closeable;
 import java.net.BindException;
@@ -74,6 +75,7 @@ public final class RingleaderNode implements Closeable {
     }
     try {
       doStart();
+      started = true;
     } catch (RuntimeException e) {
       crash();
       throw e;
@@ -92,6 +94,7 @@ public final class RingleaderNode implements Closeable {
     workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
     coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
     timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
+    rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
 
     client = CuratorFrameworkFactory.builder()
         .connectString(settings.zk())
@@ -121,20 +124,22 @@ public final class RingleaderNode implements Closeable {
     RingWaiter waiter = new RingWaiter(ring);
     Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.UP);
     membership = new Membership(client, paths, self);
-    Scheduler scheduler = Scheduler.system(timers);
-    local = new LocalSupervisor(id, types, names, new StateStore(), Replicator.NONE,
-        settings.sessionTimeout().plusSeconds(1), workerPool, scheduler, metrics);
     leadership = new Leadership(client, paths.leader(), id, this::triggerCoordinator);
-    RingCoordinator coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(),
-        coordinatorThread);
-    this.coordinator = coordinator;
+    coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(), coordinatorThread);
 
+    // HTTP first (it answers 503 until the node is wired), so a busy port fails before joining.
     http = Undertow.builder()
         .addHttpListener(settings.port(), settings.host())
         .setWorkerThreads(4)
-        .setHandler(exchange -> api.handler().handleRequest(exchange))
+        .setHandler(exchange -> {
+          HttpHandler h = handler;
+          if (h == null) {
+            HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id + " is starting; retry shortly"));
+          } else {
+            h.handleRequest(exchange);
+          }
+        })
         .build();
-    Views views = new Views(settings, leadership, ring, membership, local, types, this::notServingReason);
     try {
       http.start();
     } catch (RuntimeException e) {
@@ -146,9 +151,15 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException("cannot start HTTP on " + settings.host() + ":" + settings.port() + ": " + c, e);
     }
     peers = new PeerClient(http.getWorker(), new DefaultByteBufferPool(false, 16 * 1024));
+    StateStore store = new StateStore();
+    replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics, rebalancerThread);
+    local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
+        workerPool, Scheduler.system(timers), metrics);
+    replication.setLive(local::isLive);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics,
         () -> notServingReason() == null);
-    api = new HttpApi(router, types, settings, metrics, views);
+    Views views = new Views(settings, leadership, ring, membership, local, types, this::notServingReason);
+    handler = new HttpApi(router, replication, types, settings, metrics, views).handler();
 
     ring.addListener(this::onRing);
     ring.start();
@@ -170,8 +181,13 @@ public final class RingleaderNode implements Closeable {
         settings.cluster(), settings.zk(), settings.sessionTimeout().toMillis());
   }
 
+  /** True once start() completed; a node that never started says nothing when it is torn down. */
+  private volatile boolean started;
   private volatile RingCoordinator coordinator;
-  private volatile HttpApi api;
+  /** The API's handler once the node is wired; null before (requests get 503). */
+  private volatile HttpHandler handler;
+  private Replication replication;
+  private ExecutorService rebalancerThread;
 
   private void triggerCoordinator() {
     RingCoordinator c = coordinator;
@@ -192,6 +208,7 @@ public final class RingleaderNode implements Closeable {
   private void onRing(VersionedRing next) {
     log.info("node {} sees ring epoch {}: {}", settings.nodeId(), next.epoch(), next.ring().nodes());
     local.onRing(next.ring());
+    replication.onRing();
     triggerCoordinator();
   }
 
@@ -218,7 +235,7 @@ public final class RingleaderNode implements Closeable {
 
   /** Why this node does not serve requests for IDs it owns, or null when it does. */
   String notServingReason() {
-    if (state.get() != State.STARTED || api == null) {
+    if (state.get() != State.STARTED || handler == null) {
       return "node " + settings.nodeId() + " is starting or stopping";
     }
     if (zk == ConnectionState.LOST) {
@@ -269,12 +286,14 @@ public final class RingleaderNode implements Closeable {
         log.debug("stopping HTTP", e);
       }
     }
-    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers}) {
+    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread}) {
       if (e != null) {
         e.shutdownNow();
       }
     }
-    log.info("node {} stopped", settings.nodeId());
+    if (started) {
+      log.info("node {} stopped", settings.nodeId());
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -26,6 +26,19 @@ final class StateStore {
     states.remove(key);
   }
 
+  /** Removes the key's copy only if it is still at {@code version} (nothing newer arrived meanwhile). */
+  boolean removeIfVersion(WorkerKey key, long version) {
+    boolean[] removed = new boolean[1];
+    states.computeIfPresent(key, (k, old) -> {
+      if (old.version() == version) {
+        removed[0] = true;
+        return null;
+      }
+      return old;
+    });
+    return removed[0];
+  }
+
   Set<WorkerKey> keys() {
     return states.keySet();
   }

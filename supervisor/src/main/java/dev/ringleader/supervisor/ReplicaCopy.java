@@ -1,0 +1,20 @@
+package dev.ringleader.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.worker.WorkerKey;
+import java.util.Map;
+
+/** One copy in a re-replication batch ({@code POST /internal/replicas}); see docs/replication.md. */
+record ReplicaCopy(String type, String id, long version, JsonNode state, Map<String, JsonNode> recentReplies) {
+  static ReplicaCopy of(WorkerKey key, StoredState s) {
+    return new ReplicaCopy(key.type(), key.id(), s.version(), s.state(), s.recentReplies());
+  }
+
+  WorkerKey key() {
+    return new WorkerKey(type, id);
+  }
+
+  StoredState stored() {
+    return new StoredState(version, state, recentReplies == null ? Map.of() : recentReplies);
+  }
+}

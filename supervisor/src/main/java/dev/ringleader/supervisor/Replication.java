@@ -1,0 +1,308 @@
+package dev.ringleader.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.Ring;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.worker.WorkerKey;
+import io.undertow.util.Methods;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies of worker state on the next {@code R-1} distinct nodes clockwise: the copy made on every
+ * commit, the newest copy fetched before an activation, and re-replication after a ring change.
+ * The protocol, scenario by scenario, is in {@code docs/replication.md}.
+ *
+ * <p>Locks: none across I/O. The {@link StateStore} updates per key; re-replication runs on its own
+ * single thread and a burst of ring changes collapses into one pass.
+ */
+final class Replication {
+  private static final Logger log = LoggerFactory.getLogger(Replication.class);
+  static final int BATCH = 256;
+  private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
+
+  private final String self;
+  private final Settings settings;
+  private final RingStore ring;
+  private final RingWaiter waiter;
+  private final Membership membership;
+  private final PeerClient peers;
+  private final StateStore store;
+  private final NodeMetrics metrics;
+  private final ExecutorService rebalancer;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  /** Keys this node must not drop in a re-replication pass (its live workers); set by the node. */
+  private volatile Predicate<WorkerKey> live = k -> false;
+
+  Replication(String self, Settings settings, RingStore ring, RingWaiter waiter, Membership membership,
+      PeerClient peers, StateStore store, NodeMetrics metrics, ExecutorService rebalancer) {
+    this.self = self;
+    this.settings = settings;
+    this.ring = ring;
+    this.waiter = waiter;
+    this.membership = membership;
+    this.peers = peers;
+    this.store = store;
+    this.metrics = metrics;
+    this.rebalancer = rebalancer;
+  }
+
+  void setLive(Predicate<WorkerKey> live) {
+    this.live = live;
+  }
+
+  // ---- scenario 1-2: the copy made on every commit -------------------------------------------
+
+  /** Copies a committed state to the key's backups; completes when they hold it (or at once with ack=local). */
+  CompletableFuture<Void> replicate(WorkerKey key, StoredState state) {
+    if (settings.replication() <= 1) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long start = System.nanoTime();
+    CompletableFuture<Void> held = holdOn(key, state, ConcurrentHashMap.newKeySet(), 0)
+        .whenComplete((v, e) -> metrics.replicated(e == null, System.nanoTime() - start));
+    if (settings.ack() == AckMode.LOCAL) {
+      held.exceptionally(e -> {
+        log.warn("copy of {} v{} not held by {} nodes: {}", key, state.version(), settings.replication(),
+            e.getMessage());
+        return null;
+      });
+      return CompletableFuture.completedFuture(null);
+    }
+    return held;
+  }
+
+  /** Sends to the current backups that have not acknowledged yet; on a failure, waits for a newer ring. */
+  private CompletableFuture<Void> holdOn(WorkerKey key, StoredState state, Set<String> acked, int attempt) {
+    VersionedRing current = ring.current();
+    List<String> backups = backups(current.ring(), key);
+    int needed = settings.replication() - 1;
+    if (backups.size() < needed) {
+      return retryOrFail(key, state, acked, attempt, current.epoch(), "the ring has only "
+          + current.ring().nodes().size() + " nodes for replication factor " + settings.replication());
+    }
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    for (String node : backups) {
+      if (!acked.contains(node)) {
+        sends.add(put(node, key, state).thenAccept(ok -> acked.add(node)));
+      }
+    }
+    return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+      if (acked.containsAll(backups)) {
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      return retryOrFail(key, state, acked, attempt, current.epoch(),
+          "backup unreachable: " + ErrorResponses.unwrap(e).getMessage());
+    }).thenCompose(f -> f);
+  }
+
+  private CompletableFuture<Void> retryOrFail(WorkerKey key, StoredState state, Set<String> acked, int attempt,
+      long epoch, String why) {
+    if (attempt >= settings.forwardRetries()) {
+      return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_ACKNOWLEDGED,
+          "the change to " + key + " is not held by " + settings.replication() + " nodes (" + why + ")",
+          Duration.ofSeconds(1), null));
+    }
+    return waiter.atLeast(epoch + 1, settings.routeWait()).thenCompose(r -> {
+      if (r.epoch() <= epoch) {
+        return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_ACKNOWLEDGED,
+            "the change to " + key + " is not held by " + settings.replication() + " nodes (" + why + ")",
+            Duration.ofSeconds(1), null));
+      }
+      return holdOn(key, state, acked, attempt + 1);
+    });
+  }
+
+  /** The other nodes of the key's preference list (the owner's backups, or all R when not in it). */
+  private List<String> backups(Ring r, WorkerKey key) {
+    List<String> prefs = new ArrayList<>(r.preferenceList(key.type(), key.id(), settings.replication()));
+    prefs.remove(self);
+    return prefs;
+  }
+
+  private CompletableFuture<Void> put(String node, WorkerKey key, StoredState state) {
+    Member m = membership.members().get(node);
+    if (m == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("node " + node + " is not a member"));
+    }
+    return peers.send(m.url(), Methods.PUT, "/internal/replicas/" + key.type() + "/" + key.id(), Map.of(),
+        Json.MAPPER.valueToTree(state).toString(), settings.forwardTimeout()).thenAccept(r -> {
+          if (r.status() != 200) {
+            throw new IllegalStateException("node " + node + " answered " + r.status() + ": " + r.body());
+          }
+        });
+  }
+
+  // ---- scenario 4: the newest copy before an activation ----------------------------------------
+
+  /** The newest copy among this node's store and the other nodes of the preference list; may be null. */
+  CompletableFuture<StoredState> latest(WorkerKey key) {
+    List<CompletableFuture<StoredState>> asks = new ArrayList<>();
+    for (String node : backups(ring.current().ring(), key)) {
+      Member m = membership.members().get(node);
+      if (m == null) {
+        continue;
+      }
+      asks.add(peers.send(m.url(), Methods.GET, "/internal/replicas/" + key.type() + "/" + key.id(), Map.of(),
+              null, FETCH_TIMEOUT)
+          .thenApply(r -> r.status() == 200 ? read(r.body()) : null)
+          .exceptionally(e -> null));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      StoredState best = store.get(key);
+      for (CompletableFuture<StoredState> a : asks) {
+        StoredState s = a.join();
+        if (s != null && s.newerThan(best)) {
+          best = s;
+        }
+      }
+      if (best != null) {
+        store.offer(key, best);
+      }
+      return best;
+    });
+  }
+
+  private static StoredState read(String body) {
+    try {
+      return Json.MAPPER.readValue(body, StoredState.class);
+    } catch (Exception e) {
+      throw new IllegalStateException("unreadable copy: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- the receiving side ------------------------------------------------------------------------
+
+  /** {@code PUT /internal/replicas/{type}/{id}}: keeps the copy if newer; answers the version held. */
+  Answer accept(WorkerKey key, JsonNode body) {
+    StoredState s;
+    try {
+      s = Json.MAPPER.treeToValue(body, StoredState.class);
+    } catch (Exception e) {
+      return ErrorResponses.of(Failure.BAD_JSON, "a copy is {\"version\",\"state\",\"recentReplies\"}");
+    }
+    if (s == null || s.state() == null || s.version() < 0) {
+      return ErrorResponses.of(Failure.BAD_JSON, "a copy is {\"version\",\"state\",\"recentReplies\"}");
+    }
+    StoredState kept = store.offer(key, s.recentReplies() == null ? new StoredState(s.version(), s.state(), Map.of()) : s);
+    return Answer.ok(Map.of("version", kept.version()));
+  }
+
+  /** {@code GET /internal/replicas/{type}/{id}}. */
+  Answer copy(WorkerKey key) {
+    StoredState s = store.get(key);
+    return s == null ? ErrorResponses.of(Failure.NOT_FOUND, "no copy of " + key + " on node " + self) : Answer.ok(s);
+  }
+
+  /** {@code POST /internal/replicas}: a batch of copies. */
+  Answer acceptBatch(JsonNode body) {
+    if (!body.isArray() || body.size() > BATCH) {
+      return ErrorResponses.of(Failure.BAD_JSON, "a batch is a JSON array of at most " + BATCH + " copies");
+    }
+    int kept = 0;
+    for (JsonNode n : body) {
+      try {
+        ReplicaCopy c = Json.MAPPER.treeToValue(n, ReplicaCopy.class);
+        if (c.type() == null || c.id() == null || c.state() == null || !HttpApi.ID.matcher(c.id()).matches()) {
+          return ErrorResponses.of(Failure.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");
+        }
+        store.offer(c.key(), c.stored());
+        kept++;
+      } catch (Exception e) {
+        return ErrorResponses.of(Failure.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");
+      }
+    }
+    return Answer.ok(Map.of("kept", kept));
+  }
+
+  // ---- scenario 5: re-replication after a ring change --------------------------------------------
+
+  /** Asks for a re-replication pass; cheap, from any thread. */
+  void onRing() {
+    if (settings.replication() <= 1 || !pending.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      rebalancer.execute(this::pass);
+    } catch (RejectedExecutionException e) {
+      pending.set(false);
+    }
+  }
+
+  private void pass() {
+    pending.set(false);
+    Ring r = ring.current().ring();
+    if (r.isEmpty()) {
+      return;
+    }
+    Map<String, List<ReplicaCopy>> outgoing = new HashMap<>();
+    Map<WorkerKey, Long> toDrop = new HashMap<>();
+    for (WorkerKey key : store.keys()) {
+      StoredState s = store.get(key);
+      if (s == null) {
+        continue;
+      }
+      List<String> prefs = r.preferenceList(key.type(), key.id(), settings.replication());
+      for (String node : prefs) {
+        if (!node.equals(self)) {
+          outgoing.computeIfAbsent(node, n -> new ArrayList<>()).add(ReplicaCopy.of(key, s));
+        }
+      }
+      if (!prefs.contains(self) && !live.test(key)) {
+        toDrop.put(key, s.version());
+      }
+    }
+    Set<WorkerKey> delivered = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    int copies = 0;
+    for (Map.Entry<String, List<ReplicaCopy>> e : outgoing.entrySet()) {
+      Member m = membership.members().get(e.getKey());
+      if (m == null) {
+        continue;
+      }
+      List<ReplicaCopy> all = e.getValue();
+      for (int i = 0; i < all.size(); i += BATCH) {
+        List<ReplicaCopy> batch = all.subList(i, Math.min(all.size(), i + BATCH));
+        copies += batch.size();
+        sends.add(peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(), Json.MAPPER.valueToTree(batch)
+                .toString(), settings.forwardTimeout())
+            .thenAccept(resp -> {
+              if (resp.status() == 200) {
+                batch.forEach(c -> delivered.add(c.key()));
+              }
+            })
+            .exceptionally(err -> null));
+      }
+    }
+    try {
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+          .get(settings.forwardTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("re-replication after epoch {} did not finish in time: {}", r.epoch(), e.toString());
+    }
+    int dropped = 0;
+    for (Map.Entry<WorkerKey, Long> d : toDrop.entrySet()) {
+      if (delivered.contains(d.getKey()) && store.removeIfVersion(d.getKey(), d.getValue())) {
+        dropped++;
+      }
+    }
+    log.info("node {} re-replicated after ring epoch {}: {} copies sent, {} no longer needed here dropped",
+        self, r.epoch(), copies, dropped);
+  }
+}
