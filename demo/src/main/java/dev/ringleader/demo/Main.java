@@ -17,6 +17,7 @@ public final class Main {
       case "node" -> NodeCommand.run(rest);
       case "zkcli" -> ZkCliCommand.run(rest);
       case "load" -> LoadCommand.run(rest);
+      case "bench" -> BenchCommand.run(rest);
       case "ring-bench" -> {
         dev.ringleader.registry.RingBenchmark.main(rest);
         yield 0;
@@ -43,6 +44,7 @@ public final class Main {
           node --id node1 --port 8081 ...        a Ringleader node (node --help lists every setting)
           zkcli -server 127.0.0.1:2181 [cmd]     the ZooKeeper CLI
           load --url http://127.0.0.1:8081 ...   a bounded load generator (load --help)
+          bench [--help]                         the benchmark: baseline, three nodes, every workload
           ring-bench [--ids N] [--nodes 3,10]    ring quality and lookup speed""");
   }
 }

@@ -48,6 +48,8 @@ final class HttpApi {
         .get("/request/{id}", ex -> worker(ex, Call.Kind.REQUEST, settings.requestType(), param(ex, "id")))
         .get("/workers/{type}/{id}", ex -> worker(ex, Call.Kind.READ, param(ex, "type"), param(ex, "id")))
         .post("/workers/{type}/{id}", ex -> worker(ex, Call.Kind.TELL, param(ex, "type"), param(ex, "id")))
+        .get("/", ex -> dashboard(ex, "index.html"))
+        .get("/dashboard/{file}", ex -> dashboard(ex, param(ex, "file")))
         .get("/cluster", blocking(views::cluster))
         .get("/cluster/owner/{type}/{id}", ex -> send(ex, views.owner(param(ex, "type"), param(ex, "id"))))
         .get("/node/workers", ex -> send(ex, views.nodeWorkers()))
@@ -72,6 +74,31 @@ final class HttpApi {
       }
     };
   }
+
+  /** Static dashboard files from the jar (resources under {@code dashboard/}); no build step. */
+  private static void dashboard(HttpServerExchange ex, String file) {
+    if (!file.matches("[a-z0-9-]{1,40}\\.(html|js|css|svg)")) {
+      send(ex, ErrorResponses.of(Failure.NOT_FOUND, "no such dashboard file: " + file));
+      return;
+    }
+    byte[] bytes = DASHBOARD.computeIfAbsent(file, f -> {
+      try (java.io.InputStream in = HttpApi.class.getResourceAsStream("/dashboard/" + f)) {
+        return in == null ? new byte[0] : in.readAllBytes();
+      } catch (java.io.IOException e) {
+        return new byte[0];
+      }
+    });
+    if (bytes.length == 0) {
+      send(ex, ErrorResponses.of(Failure.NOT_FOUND, "no such dashboard file: " + file));
+      return;
+    }
+    String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js")
+        ? "text/javascript; charset=utf-8" : file.endsWith(".css") ? "text/css; charset=utf-8" : "image/svg+xml";
+    ex.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
+    ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+  }
+
+  private static final java.util.Map<String, byte[]> DASHBOARD = new java.util.concurrent.ConcurrentHashMap<>();
 
   private static String param(HttpServerExchange ex, String name) {
     return ex.getQueryParameters().get(name).getFirst();
