@@ -51,6 +51,8 @@ final class HttpApi {
         .get("/", ex -> dashboard(ex, "index.html"))
         .get("/dashboard/{file}", ex -> dashboard(ex, param(ex, "file")))
         .get("/cluster", blocking(views::cluster))
+        .get("/cluster/ring", ex -> send(ex, views.ringArcs(intParam(ex, "max", 720))))
+        .get("/cluster/events", ex -> send(ex, Answer.ok(views.events(intParam(ex, "limit", 50)))))
         .get("/cluster/owner/{type}/{id}", ex -> send(ex, views.owner(param(ex, "type"), param(ex, "id"))))
         .get("/node/workers", ex -> send(ex, views.nodeWorkers()))
         .get("/health", ex -> send(ex, views.health()))
@@ -99,6 +101,15 @@ final class HttpApi {
   }
 
   private static final java.util.Map<String, byte[]> DASHBOARD = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static int intParam(HttpServerExchange ex, String name, int def) {
+    var v = ex.getQueryParameters().get(name);
+    try {
+      return v == null ? def : Math.max(1, Math.min(10_000, Integer.parseInt(v.getFirst())));
+    } catch (NumberFormatException e) {
+      return def;
+    }
+  }
 
   private static String param(HttpServerExchange ex, String name) {
     return ex.getQueryParameters().get(name).getFirst();
@@ -216,9 +227,14 @@ final class HttpApi {
     };
   }
 
+  private static final io.undertow.util.HttpString ACCESS_CONTROL_ALLOW_ORIGIN =
+      new io.undertow.util.HttpString("Access-Control-Allow-Origin");
+
   static void send(HttpServerExchange ex, Answer answer) {
     ex.setStatusCode(answer.status());
     ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    // Read-only views are fetched across nodes by the dashboard (another port is another origin).
+    ex.getResponseHeaders().put(ACCESS_CONTROL_ALLOW_ORIGIN, "*");
     if (answer.retryAfter() != null) {
       ex.getResponseHeaders().put(Headers.RETRY_AFTER, answer.retryAfter());
     }

@@ -91,6 +91,7 @@ public final class RingleaderNode implements Closeable {
     }
     ClusterPaths paths = ClusterPaths.of(settings.cluster());
     metrics = new NodeMetrics(id);
+    events = new EventLog(id);
     workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
     coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
     timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
@@ -124,7 +125,10 @@ public final class RingleaderNode implements Closeable {
     RingWaiter waiter = new RingWaiter(ring);
     Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.UP);
     membership = new Membership(client, paths, self);
-    leadership = new Leadership(client, paths.leader(), id, this::triggerCoordinator);
+    leadership = new Leadership(client, paths.leader(), id, () -> {
+      events.add("leader", leadership.isLeader() ? id + " leads" : id + " no longer leads");
+      triggerCoordinator();
+    });
     coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(), coordinatorThread);
 
     // HTTP first (it answers 503 until the node is wired), so a busy port fails before joining.
@@ -158,12 +162,13 @@ public final class RingleaderNode implements Closeable {
     replication.setLive(local::isLive);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics,
         () -> notServingReason() == null);
-    Views views = new Views(settings, leadership, ring, membership, local, types, this::notServingReason);
+    Views views = new Views(settings, leadership, ring, membership, local, types, events, this::notServingReason);
     handler = new HttpApi(router, replication, types, settings, metrics, views).handler();
 
     ring.addListener(this::onRing);
     ring.start();
     membership.addListener(coordinator::trigger);
+    membership.addListener(this::onMembers);
     try {
       membership.start(settings.sessionTimeout().plusSeconds(2));
     } catch (DuplicateMemberException e) {
@@ -187,6 +192,9 @@ public final class RingleaderNode implements Closeable {
   /** The API's handler once the node is wired; null before (requests get 503). */
   private volatile HttpHandler handler;
   private Replication replication;
+  private EventLog events;
+  /** The members last seen, to log who came and went; touched only by the membership listener. */
+  private java.util.Set<String> lastMembers = java.util.Set.of();
   private ExecutorService rebalancerThread;
 
   private void triggerCoordinator() {
@@ -205,8 +213,23 @@ public final class RingleaderNode implements Closeable {
         () -> zk == ConnectionState.CONNECTED || zk == ConnectionState.RECONNECTED ? 1 : 0);
   }
 
+  private synchronized void onMembers() {
+    java.util.Map<String, Member> now = membership.members();
+    for (String n : now.keySet()) {
+      if (!lastMembers.contains(n)) {
+        events.add("member", n + " joined as " + now.get(n).status().json());
+      }
+    }
+    for (String n : lastMembers) {
+      if (!now.containsKey(n)) {
+        events.add("member", n + " is gone");
+      }
+    }
+    lastMembers = java.util.Set.copyOf(now.keySet());
+  }
+
   private void onRing(VersionedRing next) {
-    log.info("node {} sees ring epoch {}: {}", settings.nodeId(), next.epoch(), next.ring().nodes());
+    events.add("ring", "epoch " + next.epoch() + ": " + String.join(", ", next.ring().nodes()));
     local.onRing(next.ring());
     replication.onRing();
     triggerCoordinator();

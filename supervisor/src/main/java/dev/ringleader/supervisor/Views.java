@@ -21,11 +21,13 @@ final class Views {
   private final Membership membership;
   private final LocalSupervisor local;
   private final WorkerTypes types;
+  private final EventLog events;
   /** Why this node does not serve, or null when it does. */
   private final Supplier<String> notServingReason;
 
   Views(Settings settings, Leadership leadership, RingStore ring, Membership membership, LocalSupervisor local,
-      WorkerTypes types, Supplier<String> notServingReason) {
+      WorkerTypes types, EventLog events, Supplier<String> notServingReason) {
+    this.events = events;
     this.settings = settings;
     this.leadership = leadership;
     this.ring = ring;
@@ -83,6 +85,48 @@ final class Views {
     out.put("replicas", prefs.size() <= 1 ? List.of() : prefs.subList(1, prefs.size()));
     out.put("epoch", vr.epoch());
     return Answer.ok(out);
+  }
+
+  /**
+   * The ring as arcs of the hash circle for drawing: {@code {"epoch","arcs":[{"from","to","node"}]}},
+   * fractions of the circle in [0,1), adjacent arcs of one node merged; at most {@code max} arcs
+   * (sampled owners of equal slices when the ring has more).
+   */
+  Answer ringArcs(int max) {
+    Ring r = ring.current().ring();
+    List<Map<String, Object>> arcs = new ArrayList<>();
+    if (!r.isEmpty()) {
+      int slices = Math.max(1, Math.min(max, 4096));
+      String prev = null;
+      double from = 0;
+      for (int i = 0; i < slices; i++) {
+        double mid = (i + 0.5) / slices;
+        long hash = (long) (mid * 18446744073709551616.0 - 9223372036854775808.0) ^ Long.MIN_VALUE;
+        String owner = r.ownerOf(hash);
+        if (prev != null && !owner.equals(prev)) {
+          arcs.add(arc(from, (double) i / slices, prev));
+          from = (double) i / slices;
+        }
+        prev = owner;
+      }
+      arcs.add(arc(from, 1.0, prev));
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("epoch", r.epoch());
+    out.put("arcs", arcs);
+    return Answer.ok(out);
+  }
+
+  private static Map<String, Object> arc(double from, double to, String node) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("from", Math.round(from * 1e6) / 1e6);
+    a.put("to", Math.round(to * 1e6) / 1e6);
+    a.put("node", node);
+    return a;
+  }
+
+  Map<String, Object> events(int limit) {
+    return events.view(limit);
   }
 
   Answer nodeWorkers() {
