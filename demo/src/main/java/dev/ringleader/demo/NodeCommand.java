@@ -38,6 +38,7 @@ final class NodeCommand {
       System.err.println("node " + settings.nodeId() + ": " + e.getMessage());
       return 1;
     }
+    node.onLeft(() -> System.exit(0)); // POST /admin/leave: hand over, then end the process
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();

@@ -25,6 +25,8 @@ final class HttpApi {
 
   private final Router router;
   private final Replication replication;
+  private final Handoff handoff;
+  private final Runnable leave;
   private final WorkerTypes types;
   private final Settings settings;
   private final NodeMetrics metrics;
@@ -32,10 +34,12 @@ final class HttpApi {
   private final AtomicLong requestKeys = new AtomicLong();
   private final String keyPrefix;
 
-  HttpApi(Router router, Replication replication, WorkerTypes types, Settings settings, NodeMetrics metrics,
-      Views views) {
+  HttpApi(Router router, Replication replication, Handoff handoff, WorkerTypes types, Settings settings,
+      NodeMetrics metrics, Views views, Runnable leave) {
     this.router = router;
     this.replication = replication;
+    this.handoff = handoff;
+    this.leave = leave;
     this.types = types;
     this.settings = settings;
     this.metrics = metrics;
@@ -62,6 +66,16 @@ final class HttpApi {
         })
         .get("/internal/replicas/{type}/{id}", ex -> internal(ex, false))
         .put("/internal/replicas/{type}/{id}", ex -> internal(ex, true))
+        .post("/internal/join", ex -> readJson(ex, 4096, body -> {
+          CompletableFuture<Answer> answer = handoff.prepareJoin(body);
+          ex.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((a, err) ->
+              send(ex, err != null ? ErrorResponses.of(err) : a)));
+        }))
+        .post("/admin/leave", ex -> {
+          leave.run();
+          send(ex, new Answer(202, Json.bytes(java.util.Map.of("status", "leaving", "node", settings.nodeId(),
+              "message", "handing workers over; the node stops when done")), null));
+        })
         .post("/internal/replicas", ex -> readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.acceptBatch(body))))
         .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
             "no such path: " + ex.getRequestMethod() + " " + ex.getRequestPath()

@@ -52,13 +52,17 @@ final class LocalSupervisor implements Committer, WorkerListener {
   private final Duration nameWait;
   private final NodeMetrics metrics;
   private final WorkerRuntime runtime;
+  /** True when the current ring gives the key to this node; only owned keys are activated. */
+  private final java.util.function.Predicate<WorkerKey> owns;
   private final Map<WorkerKey, Activation> live = new ConcurrentHashMap<>();
   /** Name releases in flight; a graceful stop waits for them before the session closes. */
   private final java.util.Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
   private final AtomicLong incarnations = new AtomicLong(System.currentTimeMillis() * 1000);
 
   LocalSupervisor(String node, WorkerTypes types, NameRegistry names, StateStore store, Replication replication,
-      Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics) {
+      Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics,
+      java.util.function.Predicate<WorkerKey> owns) {
+    this.owns = owns;
     this.node = node;
     this.types = types;
     this.names = names;
@@ -82,16 +86,24 @@ final class LocalSupervisor implements Committer, WorkerListener {
   private CompletableFuture<Object> withWorker(WorkerKey key, long epoch,
       Function<Worker<?>, CompletableFuture<Object>> op, int attempt) {
     Activation[] created = new Activation[1];
-    Activation a = live.computeIfAbsent(key,
-        k -> created[0] = new Activation(k, incarnations.incrementAndGet(), epoch));
+    Activation a = live.get(key);
+    if (a == null) {
+      if (!owns.test(key)) {
+        // The ring moved the key away between routing and delivery: the router routes it again.
+        return CompletableFuture.failedFuture(notOwner(key));
+      }
+      a = live.computeIfAbsent(key, k -> created[0] = new Activation(k, incarnations.incrementAndGet(), epoch));
+    }
+    Activation activation = a;
     if (created[0] != null) {
       activate(a, 1);
     }
-    return a.ready.thenCompose(op).exceptionallyCompose(e -> {
+    return activation.ready.thenCompose(op).exceptionallyCompose(e -> {
       Throwable cause = ErrorResponses.unwrap(e);
       if (cause instanceof WorkerFailure f && f.kind() == WorkerFailure.Kind.STOPPED && attempt < MAX_ATTEMPTS) {
-        // This activation stopped between lookup and delivery (lifetime, idle, ring change): start anew.
-        live.remove(key, a);
+        // This activation stopped between lookup and delivery (lifetime, idle, ring change): start
+        // anew if the key is still ours (checked again in withWorker).
+        live.remove(key, activation);
         return withWorker(key, epoch, op, attempt + 1);
       }
       return CompletableFuture.failedFuture(cause);
@@ -153,6 +165,10 @@ final class LocalSupervisor implements Committer, WorkerListener {
       Worker<?> w = runtime.activate(type, a.key.id(), restored, types.limits(type.name()));
       metrics.activated(type.name());
       a.ready.complete(w);
+      if (!owns.test(a.key)) {
+        // The ring changed while it was activating (onRing skipped it): hand it over at once.
+        w.stop(StopReason.REQUESTED);
+      }
     } catch (RuntimeException e) {
       log.error("activation of {} failed", a.key, e);
       names.release(a.key.type(), a.key.id(), a.incarnation);
@@ -171,6 +187,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
       log.error("kept state of {} is unreadable as {}; starting fresh", key, type.stateClass().getName(), e);
       return null;
     }
+  }
+
+  static RingleaderException notOwner(WorkerKey key) {
+    return new RingleaderException(Failure.WRONG_OWNER, "this node no longer owns " + key
+        + " (the ring changed); retry", Duration.ofSeconds(1), null);
   }
 
   private void fail(Activation a, Throwable e) {

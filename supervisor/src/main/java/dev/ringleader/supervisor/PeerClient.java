@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.XnioWorker;
@@ -60,21 +59,22 @@ final class PeerClient implements Closeable {
     }
     ClientConnection pooled = poll(baseUrl);
     if (pooled != null) {
-      exchange(baseUrl, pooled, method, path, headers, body, out);
+      // A kept-alive connection may have been closed by the peer just now. If it fails before any
+      // answer arrives, send once more on a new connection: every call between nodes is safe to
+      // repeat (forwards carry an idempotency key, copies carry a version).
+      CompletableFuture<PeerResponse> first = new CompletableFuture<>();
+      exchange(baseUrl, pooled, method, path, headers, body, first);
+      first.whenComplete((r, e) -> {
+        if (e instanceof StaleConnectionException) {
+          connectAndSend(baseUrl, method, path, headers, body, out);
+        } else if (e != null) {
+          out.completeExceptionally(e);
+        } else {
+          out.complete(r);
+        }
+      });
     } else {
-      URI uri = URI.create(baseUrl);
-      client.connect(new ClientCallback<>() {
-        @Override
-        public void completed(ClientConnection connection) {
-          exchange(baseUrl, connection, method, path, headers, body, out);
-        }
-
-        @Override
-        public void failed(IOException e) {
-          out.completeExceptionally(new PeerUnreachableException(
-              "cannot connect to " + baseUrl + ": " + e.getMessage(), false, e));
-        }
-      }, uri, worker, buffers, OptionMap.EMPTY);
+      connectAndSend(baseUrl, method, path, headers, body, out);
     }
     return out.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
       Throwable cause = ErrorResponses.unwrap(e);
@@ -82,8 +82,34 @@ final class PeerClient implements Closeable {
         return CompletableFuture.failedFuture(new PeerUnreachableException(
             baseUrl + " did not answer within " + timeout.toMillis() + " ms", true, cause));
       }
+      if (cause instanceof StaleConnectionException) {
+        return CompletableFuture.failedFuture(new PeerUnreachableException(cause.getMessage(), true, cause));
+      }
       return CompletableFuture.failedFuture(cause);
     });
+  }
+
+  private void connectAndSend(String baseUrl, HttpString method, String path, Map<String, String> headers,
+      String body, CompletableFuture<PeerResponse> out) {
+    client.connect(new ClientCallback<>() {
+      @Override
+      public void completed(ClientConnection connection) {
+        exchange(baseUrl, connection, method, path, headers, body, out);
+      }
+
+      @Override
+      public void failed(IOException e) {
+        out.completeExceptionally(new PeerUnreachableException(
+            "cannot connect to " + baseUrl + ": " + e.getMessage(), false, e));
+      }
+    }, URI.create(baseUrl), worker, buffers, OptionMap.EMPTY);
+  }
+
+  /** A failure on a connection before any byte of an answer arrived. */
+  private static final class StaleConnectionException extends IOException {
+    StaleConnectionException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   private ClientConnection poll(String baseUrl) {
@@ -115,7 +141,6 @@ final class PeerClient implements Closeable {
 
   private void exchange(String baseUrl, ClientConnection connection, HttpString method, String path,
       Map<String, String> headers, String body, CompletableFuture<PeerResponse> out) {
-    AtomicBoolean written = new AtomicBoolean();
     // If the caller's timeout fires first, close the connection so it is never reused mid-answer.
     out.whenComplete((r, e) -> {
       if (e != null) {
@@ -134,7 +159,6 @@ final class PeerClient implements Closeable {
     connection.sendRequest(request, new ClientCallback<>() {
       @Override
       public void completed(ClientExchange exchange) {
-        written.set(true);
         exchange.setResponseListener(new ClientCallback<>() {
           @Override
           public void completed(ClientExchange result) {
@@ -159,8 +183,8 @@ final class PeerClient implements Closeable {
 
           @Override
           public void failed(IOException e) {
-            out.completeExceptionally(new PeerUnreachableException(
-                "no answer from " + baseUrl + ": " + e.getMessage(), true, e));
+            out.completeExceptionally(new StaleConnectionException(
+                "no answer from " + baseUrl + ": " + e, e));
           }
         });
         new StringWriteChannelListener(payload).setup(exchange.getRequestChannel());
@@ -168,8 +192,7 @@ final class PeerClient implements Closeable {
 
       @Override
       public void failed(IOException e) {
-        out.completeExceptionally(new PeerUnreachableException(
-            "cannot send to " + baseUrl + ": " + e.getMessage(), written.get(), e));
+        out.completeExceptionally(new StaleConnectionException("cannot send to " + baseUrl + ": " + e, e));
       }
     });
   }

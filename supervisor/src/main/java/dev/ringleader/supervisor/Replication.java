@@ -247,9 +247,22 @@ final class Replication {
 
   private void pass() {
     pending.set(false);
+    try {
+      rereplicate().get(settings.forwardTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("re-replication did not finish in time: {}", e.toString());
+    }
+  }
+
+  /**
+   * Scenario 5: sends every copy this node keeps to the other nodes of its preference list under
+   * the current ring, and drops the copies this node no longer needs once a node of the list has
+   * acknowledged them. Completes when every batch was answered.
+   */
+  CompletableFuture<Void> rereplicate() {
     Ring r = ring.current().ring();
     if (r.isEmpty()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     Map<String, List<ReplicaCopy>> outgoing = new HashMap<>();
     Map<WorkerKey, Long> toDrop = new HashMap<>();
@@ -268,9 +281,46 @@ final class Replication {
         toDrop.put(key, s.version());
       }
     }
+    return push(outgoing).thenAccept(delivered -> {
+      int dropped = 0;
+      for (Map.Entry<WorkerKey, Long> d : toDrop.entrySet()) {
+        if (delivered.contains(d.getKey()) && store.removeIfVersion(d.getKey(), d.getValue())) {
+          dropped++;
+        }
+      }
+      log.info("node {} re-replicated for ring epoch {}: {} copies sent, {} no longer needed here dropped",
+          self, r.epoch(), outgoing.values().stream().mapToInt(List::size).sum(), dropped);
+    });
+  }
+
+  /**
+   * A joining node's request (docs/handoff.md): sends it every copy it will hold once it is in the
+   * ring, i.e. whose preference list in the current ring plus the joiner contains the joiner.
+   */
+  CompletableFuture<Integer> pushToJoiner(String joiner, int weight) {
+    Ring current = ring.current().ring();
+    List<dev.ringleader.registry.RingMember> members = new ArrayList<>(current.spec().members());
+    members.removeIf(m -> m.node().equals(joiner));
+    members.add(new dev.ringleader.registry.RingMember(joiner, weight));
+    Ring prospective = Ring.of(new dev.ringleader.registry.RingSpec(current.epoch() + 1,
+        current.isEmpty() ? settings.vnodes() : current.spec().vnodes(), members));
+    List<ReplicaCopy> copies = new ArrayList<>();
+    for (WorkerKey key : store.keys()) {
+      StoredState s = store.get(key);
+      if (s != null && prospective.preferenceList(key.type(), key.id(), settings.replication()).contains(joiner)) {
+        copies.add(ReplicaCopy.of(key, s));
+      }
+    }
+    return push(Map.of(joiner, copies)).thenApply(delivered -> {
+      log.info("node {} sent {} copies to joining node {}", self, delivered.size(), joiner);
+      return delivered.size();
+    });
+  }
+
+  /** Sends batches of copies; completes with the keys some node acknowledged. */
+  private CompletableFuture<Set<WorkerKey>> push(Map<String, List<ReplicaCopy>> outgoing) {
     Set<WorkerKey> delivered = ConcurrentHashMap.newKeySet();
     List<CompletableFuture<Void>> sends = new ArrayList<>();
-    int copies = 0;
     for (Map.Entry<String, List<ReplicaCopy>> e : outgoing.entrySet()) {
       Member m = membership.members().get(e.getKey());
       if (m == null) {
@@ -279,9 +329,8 @@ final class Replication {
       List<ReplicaCopy> all = e.getValue();
       for (int i = 0; i < all.size(); i += BATCH) {
         List<ReplicaCopy> batch = all.subList(i, Math.min(all.size(), i + BATCH));
-        copies += batch.size();
-        sends.add(peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(), Json.MAPPER.valueToTree(batch)
-                .toString(), settings.forwardTimeout())
+        sends.add(peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(),
+                Json.MAPPER.valueToTree(batch).toString(), settings.forwardTimeout())
             .thenAccept(resp -> {
               if (resp.status() == 200) {
                 batch.forEach(c -> delivered.add(c.key()));
@@ -290,19 +339,6 @@ final class Replication {
             .exceptionally(err -> null));
       }
     }
-    try {
-      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-          .get(settings.forwardTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      log.warn("re-replication after epoch {} did not finish in time: {}", r.epoch(), e.toString());
-    }
-    int dropped = 0;
-    for (Map.Entry<WorkerKey, Long> d : toDrop.entrySet()) {
-      if (delivered.contains(d.getKey()) && store.removeIfVersion(d.getKey(), d.getValue())) {
-        dropped++;
-      }
-    }
-    log.info("node {} re-replicated after ring epoch {}: {} copies sent, {} no longer needed here dropped",
-        self, r.epoch(), copies, dropped);
+    return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> delivered);
   }
 }

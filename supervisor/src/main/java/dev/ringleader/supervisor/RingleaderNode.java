@@ -13,9 +13,11 @@ import dev.ringleader.worker.StopReason;
 import dev.ringleader.worker.WorkerType;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.DefaultByteBufferPool;
 import java.io.Closeable;
 import java.net.BindException;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class RingleaderNode implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(RingleaderNode.class);
 
-  private enum State { LATENT, STARTED, CLOSED }
+  private enum State { LATENT, STARTED, LEAVING, CLOSED }
 
   private final Settings settings;
   private final List<WorkerType<?>> workerTypes;
@@ -123,7 +125,7 @@ public final class RingleaderNode implements Closeable {
     NameRegistry names = new NameRegistry(client, paths);
     ring = new RingStore(client, paths);
     RingWaiter waiter = new RingWaiter(ring);
-    Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.UP);
+    Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.JOINING);
     membership = new Membership(client, paths, self);
     leadership = new Leadership(client, paths.leader(), id, () -> {
       events.add("leader", leadership.isLeader() ? id + " leads" : id + " no longer leads");
@@ -158,12 +160,16 @@ public final class RingleaderNode implements Closeable {
     StateStore store = new StateStore();
     replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics, rebalancerThread);
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
-        workerPool, Scheduler.system(timers), metrics);
+        workerPool, Scheduler.system(timers), metrics,
+        key -> id.equals(ring.current().ring().owner(key.type(), key.id())));
     replication.setLive(local::isLive);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics,
-        () -> notServingReason() == null);
+        this::cannotServeOwnIds);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, this::notServingReason);
-    handler = new HttpApi(router, replication, types, settings, metrics, views).handler();
+    handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events);
+    drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
+        this::leaveAsync).handler());
+    handler = drain;
 
     ring.addListener(this::onRing);
     ring.start();
@@ -175,6 +181,11 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException(e.getMessage() + " (setting --id)", e);
     } catch (Exception e) {
       throw new StartupException("cannot register member " + id + ": " + e, e);
+    }
+    try {
+      handoff.join(settings.forwardTimeout().multipliedBy(4));
+    } catch (Exception e) {
+      throw new StartupException("cannot join the cluster: " + e, e);
     }
     try {
       leadership.start();
@@ -192,6 +203,8 @@ public final class RingleaderNode implements Closeable {
   /** The API's handler once the node is wired; null before (requests get 503). */
   private volatile HttpHandler handler;
   private Replication replication;
+  private Handoff handoff;
+  private GracefulShutdownHandler drain;
   private EventLog events;
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Set<String> lastMembers = java.util.Set.of();
@@ -256,10 +269,18 @@ public final class RingleaderNode implements Closeable {
     }
   }
 
-  /** Why this node does not serve requests for IDs it owns, or null when it does. */
+  /** Why {@code /health} says this node does not serve (a leaving node drains), or null. */
   String notServingReason() {
-    if (state.get() != State.STARTED || handler == null) {
-      return "node " + settings.nodeId() + " is starting or stopping";
+    if (state.get() == State.LEAVING) {
+      return "node " + settings.nodeId() + " is leaving: handing its workers over";
+    }
+    return cannotServeOwnIds();
+  }
+
+  /** Why this node cannot serve the IDs its ring gives it, or null. A leaving node still serves them. */
+  String cannotServeOwnIds() {
+    if ((state.get() != State.STARTED && state.get() != State.LEAVING) || handler == null) {
+      return "node " + settings.nodeId() + " is starting or stopped";
     }
     if (zk == ConnectionState.LOST) {
       return "node " + settings.nodeId() + " has no ZooKeeper session";
@@ -273,21 +294,47 @@ public final class RingleaderNode implements Closeable {
     return null;
   }
 
-  /** Leaves gracefully: stops its workers, releases their names, leaves the ring and the election. */
+  /**
+   * Leaves gracefully (docs/handoff.md): marks itself leaving, waits for the leader to take it out
+   * of the ring, lets its workers finish and hands their state over, drains HTTP, then closes.
+   * Bounded by twice the session timeout plus the forward timeout.
+   */
   @Override
   public void close() {
-    if (!state.compareAndSet(State.STARTED, State.CLOSED)) {
+    if (!state.compareAndSet(State.STARTED, State.LEAVING)) {
       return;
     }
-    log.info("node {} stopping", settings.nodeId());
-    try {
-      if (local != null) {
-        local.stopAll(StopReason.SHUTDOWN).get(5, TimeUnit.SECONDS);
+    log.info("node {} leaving", settings.nodeId());
+    Duration budget = settings.sessionTimeout().multipliedBy(2).plus(settings.forwardTimeout());
+    if (handoff != null) {
+      handoff.leave(budget);
+    }
+    state.set(State.CLOSED);
+    if (drain != null) {
+      drain.shutdown();
+      try {
+        drain.awaitShutdown(settings.forwardTimeout().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } catch (Exception e) {
-      log.warn("node {}: not every worker stopped in time: {}", settings.nodeId(), e.toString());
     }
     shutdown();
+  }
+
+  /** {@code POST /admin/leave}: leaves on a thread of its own; the process may then exit. */
+  private void leaveAsync() {
+    Thread t = new Thread(() -> {
+      close();
+      onLeft.run();
+    }, settings.nodeId() + "-leave");
+    t.start();
+  }
+
+  private volatile Runnable onLeft = () -> { };
+
+  /** What to do after an admin-requested leave finished (the demo exits the process). */
+  public void onLeft(Runnable action) {
+    this.onLeft = action;
   }
 
   /** Stops at once, with no goodbye: what a killed process does, minus the session's expiry wait. */

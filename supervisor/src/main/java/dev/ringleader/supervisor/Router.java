@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The path of one request: owner = ring.owner(type, id); if it is this node, the local supervisor;
@@ -33,10 +33,11 @@ final class Router {
   private final PeerClient peers;
   private final Settings settings;
   private final NodeMetrics metrics;
-  private final BooleanSupplier serving;
+  /** Why this node cannot serve the IDs it owns right now, or null. */
+  private final Supplier<String> cannotServe;
 
   Router(String self, RingStore ring, RingWaiter waiter, Membership membership, LocalSupervisor local,
-      PeerClient peers, Settings settings, NodeMetrics metrics, BooleanSupplier serving) {
+      PeerClient peers, Settings settings, NodeMetrics metrics, Supplier<String> cannotServe) {
     this.self = self;
     this.ring = ring;
     this.waiter = waiter;
@@ -45,7 +46,7 @@ final class Router {
     this.peers = peers;
     this.settings = settings;
     this.metrics = metrics;
-    this.serving = serving;
+    this.cannotServe = cannotServe;
   }
 
   /** Routes a call; the answer is always complete (errors are answers too). */
@@ -61,7 +62,7 @@ final class Router {
     }
     String owner = current.ring().owner(call.key().type(), call.key().id());
     if (owner.equals(self)) {
-      return local(call, current.epoch());
+      return local(call, current.epoch(), retries);
     }
     if (call.forwarded()) {
       if (call.callerEpoch() > current.epoch() && retries == 0) {
@@ -148,16 +149,16 @@ final class Router {
     });
   }
 
-  private CompletableFuture<Answer> local(Call call, long epoch) {
-    if (!serving.getAsBoolean()) {
+  private CompletableFuture<Answer> local(Call call, long epoch, int retries) {
+    String problem = cannotServe.get();
+    if (problem != null) {
       return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_SERVING,
-          "node " + self + " is not serving (starting, stopping or cut off from ZooKeeper); retry shortly",
-          Duration.ofSeconds(1), null));
+          problem + "; retry shortly", Duration.ofSeconds(1), null));
     }
     CompletableFuture<Object> result;
     switch (call.kind()) {
       case TELL -> {
-        int up = membership.members().size();
+        long up = membership.members().values().stream().filter(m -> m.status() == MemberStatus.UP).count();
         if (up < settings.minNodes()) {
           return CompletableFuture.failedFuture(new RingleaderException(Failure.BELOW_MIN_NODES,
               "only " + up + " of the required " + settings.minNodes() + " nodes are up; writes are refused "
@@ -170,10 +171,18 @@ final class Router {
       default -> throw new IllegalStateException(call.kind().toString());
     }
     return result.orTimeout(settings.forwardTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(value -> switch (call.kind()) {
+        .<Answer>thenApply(value -> switch (call.kind()) {
           case REQUEST -> Answer.ok(value);
           case TELL -> Answer.ok(envelope(call, "reply", value));
           case READ -> Answer.ok(envelope(call, "state", value));
+        })
+        .exceptionallyCompose(e -> {
+          Throwable cause = ErrorResponses.unwrap(e);
+          if (cause instanceof RingleaderException r && r.failure == Failure.WRONG_OWNER
+              && retries < settings.forwardRetries()) {
+            return attempt(call, retries + 1); // the ring moved the key away meanwhile: route again
+          }
+          return CompletableFuture.failedFuture(cause);
         });
   }
 

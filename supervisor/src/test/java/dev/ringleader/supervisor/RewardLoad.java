@@ -21,6 +21,8 @@ final class RewardLoad {
   final AtomicLong ok = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
   final AtomicLong retries = new AtomicLong();
+  /** The first errors seen (status, node, body), for assertion messages. */
+  final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
   /** The longest time one request took until acknowledged, in ms. */
   final AtomicLong longestMs = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
@@ -79,6 +81,9 @@ final class RewardLoad {
         throw new AssertionError("client error from " + url + ": " + r.body());
       }
       retries.incrementAndGet();
+      if (errors.size() < 20) {
+        errors.add(r.status() + " from " + url + ": " + r.body());
+      }
       Thread.onSpinWait();
     }
     failed.incrementAndGet();

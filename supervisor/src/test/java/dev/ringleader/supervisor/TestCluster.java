@@ -85,6 +85,11 @@ final class TestCluster implements AutoCloseable {
         () -> nodes.values().stream().allMatch(n -> n.ringNodes().equals(expected)));
   }
 
+  /** Stops a node gracefully: it leaves the ring and hands its workers over, then closes. */
+  void leave(String id) {
+    nodes.remove(id).close();
+  }
+
   /** Crashes a node: HTTP and session gone at once, no handoff. */
   void crash(String id) {
     nodes.remove(id).crash();
