@@ -200,63 +200,78 @@
       " A " + r0 + " " + r0 + " 0 " + large + " 0 " + point(from, r0) + " Z";
   }
 
-  var R_IN = 66, R_OUT = 100, R_LEAD_IN = 103, R_LEAD_OUT = 108;
+  // Radii in SVG units (the view box is 240 wide, centred on 0): the outer band is the ring's
+  // token ownership as sampled arcs (with many vnodes it is a fine mix); the inner band sums
+  // those up as one segment per node, its share of the ring, which is readable at a glance.
+  var R_TOK_IN = 84, R_TOK_OUT = 100, R_SHARE_IN = 50, R_SHARE_OUT = 78, R_TICK = 103, R_MARK = 112;
 
   function renderRing(ring, leader, shares) {
     var arcs = ring.arcs || [];
-    var key = ring.epoch + "|" + leader + "|" + arcs.map(function (a) {
-      return a.node + ":" + a.from + "-" + a.to;
-    }).join(",");
-    var nodes = Object.keys(shares);
+    var nodes = Object.keys(shares).sort();
+    var key = ring.epoch + "|" + leader + "|" + nodes.map(function (n) { return n + "=" + shares[n]; }).join(",") +
+      "|" + arcs.map(function (a) { return a.node + ":" + a.from + "-" + a.to; }).join(",");
     $("ring-epoch").textContent = ring.epoch;
-    $("ring-count").textContent = nodes.length + (nodes.length === 1 ? " node" : " nodes") +
-      " · " + arcs.length + " arcs";
+    $("ring-count").textContent = nodes.length + (nodes.length === 1 ? " node · " : " nodes · ") +
+      arcs.length + " arcs";
     if (key === state.ringKey) { return; }
     state.ringKey = key;
 
     var ticks = $("ring-ticks");
     if (!ticks.firstChild) {
-      ticks.appendChild(svg("circle", { r: (R_IN + R_OUT) / 2, "class": "ring-empty",
-        "stroke-width": R_OUT - R_IN }));
-      for (var i = 0; i < 16; i++) {
-        var f = i / 16;
-        var major = i % 4 === 0;
+      ticks.appendChild(svg("circle", { r: (R_TOK_IN + R_TOK_OUT) / 2, "class": "ring-empty",
+        "stroke-width": R_TOK_OUT - R_TOK_IN }));
+      for (var i = 0; i < 24; i++) {
+        var major = i % 6 === 0;
         ticks.appendChild(svg("path", { "class": major ? "tick major" : "tick",
-          d: "M " + point(f, R_IN - 2) + " L " + point(f, R_IN - (major ? 8 : 5)) }));
+          d: "M " + point(i / 24, R_TICK) + " L " + point(i / 24, R_TICK + (major ? 6 : 3)) }));
       }
-      [["0", 0], ["¼", 0.25], ["½", 0.5], ["¾", 0.75]].forEach(function (t) {
-        var p = point(t[1], R_IN - 15).split(" ");
-        ticks.appendChild(svg("text", { "class": "tick-label", x: p[0], y: p[1] }, t[0]));
-      });
+      ticks.appendChild(svg("text", { "class": "tick-label", x: 0, y: -(R_TICK + 11) }, "0"));
     }
 
+    // Outer band: who owns each sampled slice of the hash circle.
     var g = $("ring-arcs");
     clear(g);
     arcs.forEach(function (a) {
       var path = svg("path", {
         "class": "arc" + (a.node === leader ? " leader" : ""),
         "data-node": a.node,
-        d: bandPath(a.from, a.to, R_IN, R_OUT),
+        d: bandPath(a.from, a.to, R_TOK_IN, R_TOK_OUT),
         fill: colorOf(a.node)
       });
       path.appendChild(svg("title", null, a.node + ": " + a.from.toFixed(4) + " – " + a.to.toFixed(4)));
       g.appendChild(path);
     });
 
-    // The leader: a gold band outside its arcs.
-    var lg = $("ring-leader");
+    // Inner band: each node's share as one segment; the leader's outlined in gold, with a star.
+    var lg = $("ring-shares");
     clear(lg);
-    arcs.forEach(function (a) {
-      if (a.node === leader) {
-        lg.appendChild(svg("path", { "class": "leader-band", "data-node": a.node, "data-leader": "true",
-          d: bandPath(a.from, a.to, R_LEAD_IN, R_LEAD_OUT) }));
+    var at = 0;
+    nodes.forEach(function (n) {
+      var share = shares[n];
+      if (share <= 0) { return; }
+      var isLeader = n === leader;
+      var seg = svg("path", { "class": "share-seg" + (isLeader ? " leader" : ""), "data-node": n,
+        "data-leader": isLeader ? "true" : "false", fill: colorOf(n),
+        d: bandPath(at, Math.min(1, at + share), R_SHARE_IN, R_SHARE_OUT) });
+      seg.appendChild(svg("title", null, n + ": " + pct(share) + " of the ring" + (isLeader ? " (leader)" : "")));
+      lg.appendChild(seg);
+      var mid = at + share / 2;
+      if (share >= 0.06) {
+        var p = point(mid, (R_SHARE_IN + R_SHARE_OUT) / 2).split(" ");
+        lg.appendChild(svg("text", { "class": "seg-name", x: p[0], y: +p[1] - 3 }, n));
+        lg.appendChild(svg("text", { "class": "seg-share", x: p[0], y: +p[1] + 6 }, pct(share)));
       }
+      if (isLeader) {
+        var q = point(mid, R_MARK).split(" ");
+        lg.appendChild(svg("text", { "class": "leader-star", x: q[0], y: q[1], "data-leader": "true" }, "★"));
+      }
+      at += share;
     });
 
     $("ring-epoch-label").textContent = "ring epoch";
     var lead = $("ring-leader-label");
     if (!lead) {
-      lead = svg("text", { id: "ring-leader-label", "class": "center-leader", y: 48 });
+      lead = svg("text", { id: "ring-leader-label", "class": "center-leader", y: 38 });
       $("ring-center").appendChild(lead);
     }
     lead.textContent = leader ? "★ " + leader + " leads" : "no leader";
@@ -310,13 +325,15 @@
 
       var share = shares[m.node] || 0;
       var sc = el("td", { "class": "share-col" });
-      var bar = el("span", { "class": "bar" });
+      var box = el("div", { "class": "share-box" });
+      var bar = el("span", { "class": "meter" });
       var fill = el("span", { "class": "fill" });
       fill.style.width = (share * 100).toFixed(1) + "%";
       fill.style.background = colorOf(m.node);
       bar.appendChild(fill);
-      sc.appendChild(bar);
-      sc.appendChild(el("span", { "class": "num" }, m.inRing ? pct(share) : "–"));
+      box.appendChild(bar);
+      box.appendChild(el("span", { "class": "num" }, m.inRing ? pct(share) : "–"));
+      sc.appendChild(box);
       tr.appendChild(sc);
 
       var w = workers[m.node];
@@ -336,7 +353,7 @@
 
       tr.appendChild(el("td", { "class": "r num" }, m.weight));
       tr.appendChild(el("td", { "class": "r num" }, m.startedAt ? duration(now - m.startedAt) : "–"));
-      tr.appendChild(el("td", { "class": "num url" }, m.url));
+      tr.appendChild(el("td", { "class": "num url", title: m.url }, String(m.url).replace(/^https?:\/\//, "")));
       tbody.appendChild(tr);
     });
     var foot = $("workers-total");
@@ -399,8 +416,11 @@
     state.failures++;
     document.body.dataset.reachable = "false";
     $("unreachable").hidden = false;
-    $("unreachable-detail").textContent = (err && err.name === "AbortError" ? "no answer within " +
-      FETCH_TIMEOUT_MS + " ms" : (err && err.message) || "request failed") +
+    var h = $("health");
+    h.textContent = "unknown";
+    h.className = "num bad";
+    $("unreachable-detail").textContent = location.host + ": " + (err && err.name === "AbortError"
+      ? "no answer within " + FETCH_TIMEOUT_MS + " ms" : (err && err.message) || "request failed") +
       (state.lastOk ? "; last answer " + duration(Date.now() - state.lastOk) + " ago." : ".");
     var s = $("status");
     s.className = "status down";

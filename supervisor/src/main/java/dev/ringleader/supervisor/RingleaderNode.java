@@ -207,7 +207,7 @@ public final class RingleaderNode implements Closeable {
   private GracefulShutdownHandler drain;
   private EventLog events;
   /** The members last seen, to log who came and went; touched only by the membership listener. */
-  private java.util.Set<String> lastMembers = java.util.Set.of();
+  private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
   private ExecutorService rebalancerThread;
 
   private void triggerCoordinator() {
@@ -228,17 +228,22 @@ public final class RingleaderNode implements Closeable {
 
   private synchronized void onMembers() {
     java.util.Map<String, Member> now = membership.members();
-    for (String n : now.keySet()) {
-      if (!lastMembers.contains(n)) {
-        events.add("member", n + " joined as " + now.get(n).status().json());
+    for (Member m : now.values()) {
+      MemberStatus before = lastMembers.get(m.node());
+      if (before == null) {
+        events.add("member", m.node() + " joined as " + m.status().json());
+      } else if (before != m.status()) {
+        events.add("member", m.node() + " is now " + m.status().json());
       }
     }
-    for (String n : lastMembers) {
+    for (String n : lastMembers.keySet()) {
       if (!now.containsKey(n)) {
         events.add("member", n + " is gone");
       }
     }
-    lastMembers = java.util.Set.copyOf(now.keySet());
+    java.util.Map<String, MemberStatus> seen = new java.util.HashMap<>();
+    now.values().forEach(m -> seen.put(m.node(), m.status()));
+    lastMembers = seen;
   }
 
   private void onRing(VersionedRing next) {
