@@ -33,7 +33,9 @@ final class LoadCommand {
     if (f.has("help")) {
       System.out.println("""
           load --url http://127.0.0.1:8081[,url...] [--type player|cache] [--ids 50] [--duration-s 10]
-               [--max-requests 100000] [--concurrency 8] [--retry-ms 10000] [--prefix load]""");
+               [--max-requests 100000] [--concurrency 8] [--retry-ms 10000] [--prefix load]
+          Sends only to nodes whose /health answers 200 (like a load balancer); a failed request is
+          retried with the same Idempotency-Key until --retry-ms; then it counts as failed.""");
       return 0;
     }
     String[] urls = f.get("url", "http://127.0.0.1:8081").split(",");
@@ -60,6 +62,28 @@ final class LoadCommand {
     List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
     long deadline = System.currentTimeMillis() + durationMs;
     String run = Long.toString(System.nanoTime(), 36);
+    // Like a load balancer: send only to nodes whose /health answers 200 (polled every 100 ms).
+    java.util.concurrent.atomic.AtomicReference<String[]> healthy = new java.util.concurrent.atomic.AtomicReference<>(urls);
+    Thread health = new Thread(() -> {
+      while (System.currentTimeMillis() < deadline + retryMs) {
+        List<String> ok2 = new ArrayList<>();
+        for (String u : urls) {
+          try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(u + "/health"))
+                .timeout(Duration.ofMillis(500)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() == 200) {
+              ok2.add(u);
+            }
+          } catch (Exception e) {
+            // not healthy
+          }
+        }
+        healthy.set(ok2.isEmpty() ? urls : ok2.toArray(String[]::new));
+        sleepQuietly(100);
+      }
+    }, "health");
+    health.setDaemon(true);
+    health.start();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     for (int t = 0; t < concurrency; t++) {
       pool.execute(() -> {
@@ -72,7 +96,8 @@ final class LoadCommand {
           long giveUp = System.currentTimeMillis() + retryMs;
           boolean done = false;
           while (!done && System.currentTimeMillis() < giveUp) {
-            String url = urls[rnd.nextInt(urls.length)];
+            String[] live = healthy.get();
+            String url = live[rnd.nextInt(live.length)];
             try {
               HttpRequest.Builder b = type.equals("player")
                   ? HttpRequest.newBuilder(URI.create(url + "/workers/player/" + prefix + "-" + i))

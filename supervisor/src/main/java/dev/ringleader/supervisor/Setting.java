@@ -29,6 +29,7 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("partition-mode", "available", "available|consistent", "behaviour when cut off from ZooKeeper"),
       new Setting("max-body-bytes", "65536", "16-16777216", "largest request body; larger gets 413"),
       new Setting("mailbox-capacity", "1000", "1-1000000", "queued messages per worker; more get 503 mailbox_full"),
+      new Setting("idempotency-window", "64", "1-1024", "replies kept per worker for retries with the same Idempotency-Key; a retry after more newer updates than this is applied again"),
       new Setting("forward-timeout-ms", "5000", "100-120000", "how long a forwarded request may take"),
       new Setting("route-wait-ms", "3000", "0-120000", "how long a request waits for a new ring when its owner is unreachable"),
       new Setting("forward-retries", "3", "0-10", "retries of a forward after wrong_owner or an unreachable owner"),

@@ -27,7 +27,8 @@ final class WorkerTypes {
       Settings.TypeLimits o = settings.limitsFor(t.name());
       Duration idle = o.idleTimeout() != null ? o.idleTimeout() : t.idleTimeout();
       Duration life = o.lifetime() != null ? o.lifetime() : t.maxLifetime();
-      limits.put(t.name(), new WorkerLimits(idle, life, settings.mailboxCapacity(), RestartPolicy.DEFAULT, 32));
+      limits.put(t.name(), new WorkerLimits(idle, life, settings.mailboxCapacity(), RestartPolicy.DEFAULT,
+          settings.idempotencyWindow()));
     }
     for (String overridden : settings.typeLimits().keySet()) {
       if (!types.containsKey(overridden)) {
