@@ -21,7 +21,7 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("zk", "127.0.0.1:2181", "host:port[,host:port...]", "ZooKeeper connect string"),
       new Setting("session-timeout-ms", "10000", "1000-120000", "ZooKeeper session timeout: how long a dead node keeps its IDs"),
       new Setting("connection-timeout-ms", "5000", "500-120000", "how long start-up waits for ZooKeeper"),
-      new Setting("vnodes", "(Ring.DEFAULT_VNODES)", "1-10000", "virtual nodes per unit of weight on the hash ring"),
+      new Setting("vnodes", Integer.toString(dev.ringleader.registry.Ring.DEFAULT_VNODES), "1-10000", "virtual nodes per unit of weight on the hash ring"),
       new Setting("weight", "1", "1-100", "this node's share of the ring relative to the others"),
       new Setting("replication", "2", "1-5", "copies of each worker's state, on distinct nodes, the owner included"),
       new Setting("ack", "replicas", "replicas|local", "reply after the copies are made (replicas) or at once (local)"),
