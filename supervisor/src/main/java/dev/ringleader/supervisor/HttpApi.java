@@ -59,6 +59,12 @@ final class HttpApi {
         .get("/cluster/events", ex -> send(ex, Answer.ok(views.events(intParam(ex, "limit", 50)))))
         .get("/cluster/owner/{type}/{id}", ex -> send(ex, views.owner(param(ex, "type"), param(ex, "id"))))
         .get("/node/workers", ex -> send(ex, views.nodeWorkers()))
+        .get("/node/history/{type}/{id}", ex -> withKey(ex, key -> send(ex, views.localHistory(key))))
+        .get("/cluster/history/{type}/{id}", ex -> withKey(ex, key -> {
+          CompletableFuture<Answer> answer = views.clusterHistory(key);
+          ex.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((a, err) ->
+              send(ex, err != null ? ErrorResponses.of(err) : a)));
+        }))
         .get("/health", ex -> send(ex, views.health()))
         .get("/metrics", ex -> {
           ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -160,6 +166,19 @@ final class HttpApi {
         message -> dispatch(ex, kind, start, new Call(kind, key, message, key2, callerEpoch)));
   }
 
+  /** Checks {type}/{id} like a worker call does, then runs {@code then}. */
+  private void withKey(HttpServerExchange ex, java.util.function.Consumer<WorkerKey> then) {
+    String type = param(ex, "type");
+    String id = param(ex, "id");
+    if (types.get(type) == null) {
+      send(ex, ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names()));
+    } else if (!ID.matcher(id).matches()) {
+      send(ex, ErrorResponses.of(Failure.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -"));
+    } else {
+      then.accept(new WorkerKey(type, id));
+    }
+  }
+
   /** The internal replica endpoints (docs/replication.md); same checks as the public API. */
   private void internal(HttpServerExchange ex, boolean put) {
     String type = param(ex, "type");
@@ -185,7 +204,18 @@ final class HttpApi {
       return;
     }
     ex.getRequestReceiver().setMaxBufferSize(max);
+    // A body that does not arrive in time (a stalled or abandoned client) closes the connection.
+    java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+    org.xnio.XnioExecutor.Key deadline = ex.getIoThread().executeAfter(() -> {
+      if (settled.compareAndSet(false, true)) {
+        org.xnio.IoUtils.safeClose(ex.getConnection());
+      }
+    }, settings.bodyTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     ex.getRequestReceiver().receiveFullBytes((e, bytes) -> {
+      if (!settled.compareAndSet(false, true)) {
+        return;
+      }
+      deadline.remove();
       JsonNode body;
       try {
         body = Json.MAPPER.readTree(bytes);
@@ -197,9 +227,15 @@ final class HttpApi {
         return;
       }
       then.accept(body);
-    }, (Receiver.ErrorCallback) (e, error) -> send(e, error instanceof RequestTooBigException
-        ? tooLarge(max)
-        : ErrorResponses.of(Failure.BAD_REQUEST, "could not read the body: " + error.getMessage())));
+    }, (Receiver.ErrorCallback) (e, error) -> {
+      if (!settled.compareAndSet(false, true)) {
+        return;
+      }
+      deadline.remove();
+      send(e, error instanceof RequestTooBigException
+          ? tooLarge(max)
+          : ErrorResponses.of(Failure.BAD_REQUEST, "could not read the body: " + error.getMessage()));
+    });
   }
 
   private static Answer tooLarge(int max) {

@@ -54,6 +54,9 @@ final class LocalSupervisor implements Committer, WorkerListener {
   private final WorkerRuntime runtime;
   /** True when the current ring gives the key to this node; only owned keys are activated. */
   private final java.util.function.Predicate<WorkerKey> owns;
+  /** True when the named node is a live member (to tell a handoff from a failover). */
+  private final java.util.function.Predicate<String> isMember;
+  private final OwnershipHistory history;
   private final Map<WorkerKey, Activation> live = new ConcurrentHashMap<>();
   /** Name releases in flight; a graceful stop waits for them before the session closes. */
   private final java.util.Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
@@ -61,8 +64,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   LocalSupervisor(String node, WorkerTypes types, NameRegistry names, StateStore store, Replication replication,
       Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics,
-      java.util.function.Predicate<WorkerKey> owns) {
+      java.util.function.Predicate<WorkerKey> owns, java.util.function.Predicate<String> isMember,
+      OwnershipHistory history) {
     this.owns = owns;
+    this.isMember = isMember;
+    this.history = history;
     this.node = node;
     this.types = types;
     this.names = names;
@@ -164,6 +170,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
       Snapshot restored = snapshot(a.key, type, stored);
       Worker<?> w = runtime.activate(type, a.key.id(), restored, types.limits(type.name()));
       metrics.activated(type.name());
+      history.add(a.key, a.epoch, "activated", why(stored));
       a.ready.complete(w);
       if (!owns.test(a.key)) {
         // The ring changed while it was activating (onRing skipped it): hand it over at once.
@@ -174,6 +181,18 @@ final class LocalSupervisor implements Committer, WorkerListener {
       names.release(a.key.type(), a.key.id(), a.incarnation);
       fail(a, e);
     }
+  }
+
+  /** Why an activation starts from this state: the node that committed it tells. */
+  private String why(StoredState stored) {
+    if (stored == null || stored.owner() == null) {
+      return stored == null ? "new" : "restored version " + stored.version();
+    }
+    if (stored.owner().equals(node)) {
+      return "state kept after passivation (version " + stored.version() + ")";
+    }
+    return (isMember.test(stored.owner()) ? "handoff from " : "failover from ") + stored.owner()
+        + " (version " + stored.version() + ")";
   }
 
   private <S> Snapshot<S> snapshot(WorkerKey key, WorkerType<S> type, StoredState kept) {
@@ -203,7 +222,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
   @Override
   public CompletionStage<Void> commit(WorkerKey key, Snapshot<?> next) {
     StoredState stored = new StoredState(next.version(), Json.MAPPER.valueToTree(next.state()),
-        next.recentReplies());
+        next.recentReplies(), node);
     store.offer(key, stored);
     return replication.replicate(key, stored);
   }
@@ -222,6 +241,14 @@ final class LocalSupervisor implements Committer, WorkerListener {
     }
     metrics.passivated(worker.key().type(), reason);
     log.debug("worker {} stopped ({})", worker.key(), reason);
+    if (incarnation >= 0) {
+      history.add(worker.key(), a.epoch, "stopped", switch (reason) {
+        case IDLE -> "passivated (idle)";
+        case LIFETIME -> "ended (lifetime)";
+        case REQUESTED -> "handed off (the ring gave it to another node)";
+        case SHUTDOWN -> "node shutting down";
+      });
+    }
     if (incarnation >= 0) {
       CompletableFuture<Void> release = names.release(worker.key().type(), worker.key().id(), incarnation)
           .toCompletableFuture()

@@ -5,9 +5,10 @@ import dev.ringleader.worker.WorkerKey;
 import java.util.Map;
 
 /** One copy in a re-replication batch ({@code POST /internal/replicas}); see docs/replication.md. */
-record ReplicaCopy(String type, String id, long version, JsonNode state, Map<String, JsonNode> recentReplies) {
+record ReplicaCopy(String type, String id, long version, JsonNode state, Map<String, JsonNode> recentReplies,
+    String owner) {
   static ReplicaCopy of(WorkerKey key, StoredState s) {
-    return new ReplicaCopy(key.type(), key.id(), s.version(), s.state(), s.recentReplies());
+    return new ReplicaCopy(key.type(), key.id(), s.version(), s.state(), s.recentReplies(), s.owner());
   }
 
   WorkerKey key() {
@@ -15,6 +16,6 @@ record ReplicaCopy(String type, String id, long version, JsonNode state, Map<Str
   }
 
   StoredState stored() {
-    return new StoredState(version, state, recentReplies == null ? Map.of() : recentReplies);
+    return new StoredState(version, state, recentReplies == null ? Map.of() : recentReplies, owner);
   }
 }

@@ -200,7 +200,8 @@ final class Replication {
     if (s == null || s.state() == null || s.version() < 0) {
       return ErrorResponses.of(Failure.BAD_JSON, "a copy is {\"version\",\"state\",\"recentReplies\"}");
     }
-    StoredState kept = store.offer(key, s.recentReplies() == null ? new StoredState(s.version(), s.state(), Map.of()) : s);
+    StoredState kept = store.offer(key, s.recentReplies() == null
+        ? new StoredState(s.version(), s.state(), Map.of(), s.owner()) : s);
     return Answer.ok(Map.of("version", kept.version()));
   }
 

@@ -94,6 +94,7 @@ public final class RingleaderNode implements Closeable {
     ClusterPaths paths = ClusterPaths.of(settings.cluster());
     metrics = new NodeMetrics(id);
     events = new EventLog(id);
+    history = new OwnershipHistory(id);
     workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
     coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
     timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
@@ -137,6 +138,10 @@ public final class RingleaderNode implements Closeable {
     http = Undertow.builder()
         .addHttpListener(settings.port(), settings.host())
         .setWorkerThreads(4)
+        // Bounds for slow or broken clients: a request's headers must arrive within 5 s of its first
+        // byte (bodies: body-timeout-ms, enforced in HttpApi), an idle keep-alive lasts 60 s.
+        .setServerOption(io.undertow.UndertowOptions.REQUEST_PARSE_TIMEOUT, 5_000)
+        .setServerOption(io.undertow.UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
         .setHandler(exchange -> {
           HttpHandler h = handler;
           if (h == null) {
@@ -161,11 +166,13 @@ public final class RingleaderNode implements Closeable {
     replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics, rebalancerThread);
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
         workerPool, Scheduler.system(timers), metrics,
-        key -> id.equals(ring.current().ring().owner(key.type(), key.id())));
+        key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
+        node -> membership.members().containsKey(node), history);
     replication.setLive(local::isLive);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics,
         this::cannotServeOwnIds);
-    Views views = new Views(settings, leadership, ring, membership, local, types, events, this::notServingReason);
+    Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
+        this::notServingReason);
     handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events);
     drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
         this::leaveAsync).handler());
@@ -206,6 +213,7 @@ public final class RingleaderNode implements Closeable {
   private Handoff handoff;
   private GracefulShutdownHandler drain;
   private EventLog events;
+  private OwnershipHistory history;
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
   private ExecutorService rebalancerThread;

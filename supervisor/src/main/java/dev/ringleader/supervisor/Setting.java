@@ -28,6 +28,7 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("min-nodes", "1", "1-1000", "below this many members, writes get 503"),
       new Setting("partition-mode", "available", "available|consistent", "behaviour when cut off from ZooKeeper"),
       new Setting("max-body-bytes", "65536", "16-16777216", "largest request body; larger gets 413"),
+      new Setting("body-timeout-ms", "10000", "100-600000", "a request body must arrive within this long, else the connection is closed (slow or broken clients)"),
       new Setting("mailbox-capacity", "1000", "1-1000000", "queued messages per worker; more get 503 mailbox_full"),
       new Setting("idempotency-window", "64", "1-1024", "replies kept per worker for retries with the same Idempotency-Key; a retry after more newer updates than this is applied again"),
       new Setting("forward-timeout-ms", "5000", "100-120000", "how long a forwarded request may take"),

@@ -10,8 +10,9 @@ import java.util.Map;
  * @param version the snapshot's version (0 for a fresh worker, +1 per committed change)
  * @param state the state as JSON
  * @param recentReplies recent idempotency keys and their replies
+ * @param owner the node that committed this version (null when unknown)
  */
-record StoredState(long version, JsonNode state, Map<String, JsonNode> recentReplies) {
+record StoredState(long version, JsonNode state, Map<String, JsonNode> recentReplies, String owner) {
   boolean newerThan(StoredState other) {
     return other == null || version > other.version;
   }

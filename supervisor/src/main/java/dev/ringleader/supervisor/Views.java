@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import dev.ringleader.worker.WorkerKey;
 
 /** The read-only views of the cluster and this node: {@code /cluster}, {@code /cluster/owner}, {@code /node/workers}, {@code /health}. */
 final class Views {
@@ -22,12 +24,17 @@ final class Views {
   private final LocalSupervisor local;
   private final WorkerTypes types;
   private final EventLog events;
+  private final OwnershipHistory history;
+  private final PeerClient peers;
   /** Why this node does not serve, or null when it does. */
   private final Supplier<String> notServingReason;
 
   Views(Settings settings, Leadership leadership, RingStore ring, Membership membership, LocalSupervisor local,
-      WorkerTypes types, EventLog events, Supplier<String> notServingReason) {
+      WorkerTypes types, EventLog events, OwnershipHistory history, PeerClient peers,
+      Supplier<String> notServingReason) {
     this.events = events;
+    this.history = history;
+    this.peers = peers;
     this.settings = settings;
     this.leadership = leadership;
     this.ring = ring;
@@ -123,6 +130,57 @@ final class Views {
     a.put("to", Math.round(to * 1e6) / 1e6);
     a.put("node", node);
     return a;
+  }
+
+  /** {@code GET /node/history/{type}/{id}}: what this node did with the ID. */
+  Answer localHistory(WorkerKey key) {
+    return Answer.ok(Map.of("node", settings.nodeId(), "history", history.of(key)));
+  }
+
+  /**
+   * {@code GET /cluster/history/{type}/{id}}: every member's entries for the ID, oldest first, with
+   * the nodes that did not answer. A node that died took its own entries with it; the activation
+   * that followed says "failover from" it.
+   */
+  CompletableFuture<Answer> clusterHistory(WorkerKey key) {
+    List<CompletableFuture<List<OwnershipHistory.Entry>>> asks = new ArrayList<>();
+    List<String> unreachable = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (Member m : membership.members().values()) {
+      if (m.node().equals(settings.nodeId())) {
+        asks.add(CompletableFuture.completedFuture(history.of(key)));
+        continue;
+      }
+      asks.add(peers.send(m.url(), io.undertow.util.Methods.GET, "/node/history/" + key.type() + "/" + key.id(),
+              Map.of(), null, settings.forwardTimeout())
+          .thenApply(r -> {
+            try {
+              List<OwnershipHistory.Entry> out = new ArrayList<>();
+              for (var n : Json.MAPPER.readTree(r.body()).path("history")) {
+                out.add(Json.MAPPER.treeToValue(n, OwnershipHistory.Entry.class));
+              }
+              return out;
+            } catch (Exception e) {
+              throw new java.util.concurrent.CompletionException(e);
+            }
+          })
+          .exceptionally(e -> {
+            unreachable.add(m.node());
+            return List.of();
+          }));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<OwnershipHistory.Entry> all = new ArrayList<>();
+      asks.forEach(a -> all.addAll(a.join()));
+      all.sort(java.util.Comparator.comparingLong(OwnershipHistory.Entry::at));
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("type", key.type());
+      out.put("id", key.id());
+      out.put("owner", ring.current().ring().owner(key.type(), key.id()));
+      out.put("epoch", ring.current().epoch());
+      out.put("history", all);
+      out.put("unreachable", unreachable);
+      return Answer.ok(out);
+    });
   }
 
   Map<String, Object> events(int limit) {
