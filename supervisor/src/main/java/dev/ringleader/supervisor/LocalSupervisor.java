@@ -81,7 +81,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   /** Sends a message to the worker, activating it if needed; completes with the handler's reply. */
   CompletableFuture<Object> tell(WorkerKey key, JsonNode message, String requestKey, long epoch) {
-    return withWorker(key, epoch, w -> w.tell(message, requestKey), 1);
+    return withWorker(key, epoch, w -> w.tell(message, requestKey), 1).whenComplete((r, e) -> {
+      if (ErrorResponses.unwrap(e) instanceof WorkerFailure f && f.kind() == WorkerFailure.Kind.CRASHED) {
+        metrics.restarted(key.type());
+      }
+    });
   }
 
   /** Reads the worker's state view, activating it if needed. */
@@ -170,7 +174,13 @@ final class LocalSupervisor implements Committer, WorkerListener {
       Snapshot restored = snapshot(a.key, type, stored);
       Worker<?> w = runtime.activate(type, a.key.id(), restored, types.limits(type.name()));
       metrics.activated(type.name());
-      history.add(a.key, a.epoch, "activated", why(stored));
+      String why = why(stored);
+      history.add(a.key, a.epoch, "activated", why);
+      if (why.startsWith("handoff")) {
+        metrics.handoff(type.name(), "in");
+      } else if (why.startsWith("failover")) {
+        metrics.failover(type.name());
+      }
       a.ready.complete(w);
       if (!owns.test(a.key)) {
         // The ring changed while it was activating (onRing skipped it): hand it over at once.
@@ -240,6 +250,9 @@ final class LocalSupervisor implements Committer, WorkerListener {
       store.remove(worker.key());
     }
     metrics.passivated(worker.key().type(), reason);
+    if (reason == StopReason.REQUESTED || reason == StopReason.SHUTDOWN) {
+      metrics.handoff(worker.key().type(), "out");
+    }
     log.debug("worker {} stopped ({})", worker.key(), reason);
     if (incarnation >= 0) {
       history.add(worker.key(), a.epoch, "stopped", switch (reason) {

@@ -52,6 +52,17 @@ final class NodeMetrics {
         .tag("type", type).register(registry).increment();
   }
 
+  /** An ID moved: "in" when this node activated it from another node's state, "out" when it handed one over. */
+  void handoff(String type, String direction) {
+    Counter.builder("ringleader_handoffs").description("workers handed over between nodes")
+        .tag("type", type).tag("direction", direction).register(registry).increment();
+  }
+
+  void failover(String type) {
+    Counter.builder("ringleader_failovers").description("workers activated from the copy of a dead node's worker")
+        .tag("type", type).register(registry).increment();
+  }
+
   void replicated(boolean ok, long nanos) {
     Timer.builder("ringleader_replication")
         .description("copies of committed state to backups: time until held by R nodes, by outcome")
