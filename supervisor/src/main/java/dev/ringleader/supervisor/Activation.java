@@ -16,6 +16,8 @@ final class Activation {
   final long epoch;
   final long since = System.currentTimeMillis();
   final CompletableFuture<Worker<?>> ready = new CompletableFuture<>();
+  /** False once the session that held the name is gone: there is nothing left to release. */
+  volatile boolean nameHeld = true;
 
   Activation(WorkerKey key, long incarnation, long epoch) {
     this.key = key;

@@ -262,7 +262,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
         case SHUTDOWN -> "node shutting down";
       });
     }
-    if (incarnation >= 0) {
+    if (incarnation >= 0 && a.nameHeld) {
       CompletableFuture<Void> release = names.release(worker.key().type(), worker.key().id(), incarnation)
           .toCompletableFuture()
           .exceptionally(e -> {
@@ -282,6 +282,15 @@ final class LocalSupervisor implements Committer, WorkerListener {
         w.stop(StopReason.REQUESTED);
       }
     }
+  }
+
+  /**
+   * The session was lost, so every global name this node held is gone and another node may take
+   * any of its IDs: stop every worker without trying to release names.
+   */
+  CompletableFuture<Void> dropAll() {
+    live.values().forEach(a -> a.nameHeld = false);
+    return stopAll(StopReason.REQUESTED);
   }
 
   /** Stops every worker; completes when they stopped and their names were released. */

@@ -266,12 +266,14 @@ public final class RingleaderNode implements Closeable {
     zk = s;
     switch (s) {
       case CONNECTED -> log.info("node {} connected to ZooKeeper", settings.nodeId());
-      case SUSPENDED -> log.warn("node {} lost its ZooKeeper connection (suspended); live workers keep serving",
-          settings.nodeId());
+      case SUSPENDED -> events.add("session", settings.nodeId() + " is cut off from ZooKeeper (suspended); "
+          + (settings.partitionMode() == PartitionMode.CONSISTENT ? "it refuses requests for its IDs"
+          : "its live workers keep serving"));
       case LOST -> {
         log.warn("node {} lost its ZooKeeper session: its names are gone, stopping its workers", settings.nodeId());
+        events.add("session", settings.nodeId() + " lost its ZooKeeper session; its workers stop");
         if (local != null) {
-          local.stopAll(StopReason.REQUESTED);
+          local.dropAll();
         }
       }
       case RECONNECTED -> {

@@ -23,6 +23,11 @@ final class RewardLoad {
   final AtomicLong retries = new AtomicLong();
   /** The first errors seen (status, node, body), for assertion messages. */
   final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+  /** One acknowledged request: which node acknowledged it, between which client-side instants. */
+  record Ack(String id, String node, long sentNanos, long ackedNanos) {}
+
+  /** Every acknowledged request (bounded by maxRequests). */
+  final List<Ack> acks = java.util.Collections.synchronizedList(new ArrayList<>());
   /** The longest time one request took until acknowledged, in ms. */
   final AtomicLong longestMs = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
@@ -70,8 +75,10 @@ final class RewardLoad {
     while (System.nanoTime() < giveUp) {
       List<String> live = urls.get();
       String url = live.get(rnd.nextInt(live.size()));
+      long sent = System.nanoTime();
       Http.Reply r = Http.post(url + "/workers/" + type + "/" + id, "{\"add\":" + add + "}", key);
       if (r.status() == 200) {
+        acks.add(new Ack(id, r.json().get("node").asText(), sent, System.nanoTime()));
         acked.get(id).addAndGet(add);
         ok.incrementAndGet();
         longestMs.accumulateAndGet((System.nanoTime() - start) / 1_000_000, Math::max);

@@ -49,11 +49,25 @@ final class TestCluster implements AutoCloseable {
     return c;
   }
 
+  /** Per node: a proxy between it and ZooKeeper, for nodes started with {@link #startBehindProxy}. */
+  final Map<String, TcpProxy> zkProxies = new LinkedHashMap<>();
+
+  /** Starts a node whose ZooKeeper traffic goes through a {@link TcpProxy} that a test can cut. */
+  RingleaderNode startBehindProxy(String id) throws IOException {
+    TcpProxy proxy = new TcpProxy(zk.getPort());
+    zkProxies.put(id, proxy);
+    return start(id, proxy.address());
+  }
+
   RingleaderNode start(String id) {
+    return start(id, zk.getConnectString());
+  }
+
+  private RingleaderNode start(String id, String zkAddress) {
     Map<String, String> s = new HashMap<>();
     s.put("id", id);
     s.put("port", Integer.toString(freePort()));
-    s.put("zk", zk.getConnectString());
+    s.put("zk", zkAddress);
     s.put("cluster", cluster);
     s.put("session-timeout-ms", "3000");
     s.put("request-type", "tick");
@@ -134,10 +148,14 @@ final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    zkProxies.values().forEach(TcpProxy::heal); // a node cut off from ZooKeeper would stall its own close
     for (RingleaderNode n : nodes.values()) {
       n.crash();
     }
     nodes.clear();
+    for (TcpProxy p : zkProxies.values()) {
+      p.close();
+    }
     if (observer != null) {
       observer.close();
     }

@@ -1,0 +1,103 @@
+package dev.ringleader.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Issue 5, consistent mode: a node cut off from ZooKeeper stops at once; no two nodes ever acknowledge one ID. */
+class PartitionModeTest {
+  private static final long SESSION_MS = 3000;
+  private TestCluster cluster;
+
+  @AfterEach
+  void close() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private String ownedBy(String node, String prefix) {
+    for (int i = 0; ; i++) {
+      String id = prefix + i;
+      if (Http.get(cluster.url("node2") + "/cluster/owner/counter/" + id).json().get("owner").asText().equals(node)) {
+        return id;
+      }
+    }
+  }
+
+  private void awaitRingOn(Set<String> observers, Set<String> ring) {
+    Await.until(observers + " see ring " + ring, Duration.ofSeconds(20),
+        () -> observers.stream().allMatch(n -> cluster.node(n).ringNodes().equals(ring)));
+  }
+
+  @Test
+  void aNodeCutOffFromZooKeeperRefusesWritesBeforeAnotherNodeTakesOverAndNothingIsLost() throws Exception {
+    cluster = new TestCluster(Map.of("partition-mode", "consistent", "replication", "2",
+        "session-timeout-ms", Long.toString(SESSION_MS)), List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
+    cluster.startBehindProxy("node1");
+    cluster.start("node2");
+    cluster.start("node3");
+    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    String probe = ownedBy("node1", "probe");
+    List<String> ids = IntStream.range(0, 30).mapToObj(i -> "c" + i).toList();
+    RewardLoad load = new RewardLoad("counter", ids, cluster::urls, Duration.ofSeconds(30), 50_000).start(4);
+    load.awaitAcked(300, Duration.ofSeconds(30));
+
+    // The probe's worker is live before the cut (an activation needs ZooKeeper; a live worker does not).
+    assertEquals(200, Http.post(cluster.url("node1") + "/workers/counter/" + probe, "{\"add\":1}", "warm").status());
+    long cut = System.nanoTime();
+    cluster.zkProxies.get("node1").cut();
+    // node1 refuses writes for the IDs it owns as soon as Curator reports SUSPENDED (about 2/3 of the session).
+    int probes = 0;
+    while (Http.post(cluster.url("node1") + "/workers/counter/" + probe, "{\"add\":1}", "probe-" + probes++).status() == 200) {
+      assertTrue(System.nanoTime() - cut < Duration.ofMillis(SESSION_MS).toNanos(), "node1 still acknowledges");
+    }
+    long refusedAfterMs = (System.nanoTime() - cut) / 1_000_000;
+    Http.Reply refused = Http.post(cluster.url("node1") + "/workers/counter/" + probe, "{\"add\":1}", "probe-x");
+    assertEquals(503, refused.status(), refused.body());
+    assertTrue(refused.body().contains("cut off from ZooKeeper") || refused.body().contains("no ZooKeeper session"),
+        refused.body());
+    assertTrue(refusedAfterMs < SESSION_MS, "refused after " + refusedAfterMs + " ms, within the " + SESSION_MS + " ms session");
+
+    awaitRingOn(Set.of("node2", "node3"), Set.of("node2", "node3"));
+    load.awaitAcked(load.ok.get() + 200, Duration.ofSeconds(30));
+    long heal = System.nanoTime();
+    cluster.zkProxies.get("node1").heal();
+    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    load.awaitAcked(load.ok.get() + 200, Duration.ofSeconds(30));
+    load.stop();
+
+    assertEquals(0, load.failed.get(), "every request acknowledged in the end: " + load.errors);
+    for (var e : load.acked.entrySet()) {
+      assertEquals(e.getValue().get(), Http.get(cluster.url("node2") + "/workers/counter/" + e.getKey()).json()
+          .at("/state/total").asLong(), "total of " + e.getKey());
+    }
+    // From the recorded history: between the cut and the heal, once another node acknowledged a
+    // write for an ID, node1 never acknowledged a write for it that it received later.
+    Map<String, Long> firstOther = new HashMap<>();
+    List<RewardLoad.Ack> window;
+    synchronized (load.acks) {
+      window = load.acks.stream().filter(a -> a.ackedNanos() > cut && a.sentNanos() < heal).toList();
+    }
+    for (RewardLoad.Ack a : window) {
+      if (!a.node().equals("node1")) {
+        firstOther.merge(a.id(), a.ackedNanos(), Math::min);
+      }
+    }
+    for (RewardLoad.Ack a : window) {
+      Long other = firstOther.get(a.id());
+      if (a.node().equals("node1") && other != null) {
+        assertTrue(a.sentNanos() < other, "node1 acknowledged " + a.id() + " after another node had");
+      }
+    }
+    assertTrue(!firstOther.isEmpty(), "other nodes took over node1's IDs during the cut");
+  }
+}

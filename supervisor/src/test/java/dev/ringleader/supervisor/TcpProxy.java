@@ -1,0 +1,127 @@
+package dev.ringleader.supervisor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of one target port, for fault injection: {@link #cut()} makes it
+ * a black hole (bytes and new connections are held, nothing is delivered, nothing is closed: a silent
+ * partition), {@link #heal()} lets traffic flow again. Threads per connection; for tests only.
+ */
+final class TcpProxy implements AutoCloseable {
+  private final int targetPort;
+  private final ServerSocket server;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final Object gate = new Object();
+  /** Guarded by {@link #gate}. */
+  private boolean cut;
+  private volatile boolean closed;
+
+  TcpProxy(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(this::acceptLoop, "proxy-accept-" + server.getLocalPort());
+    accept.setDaemon(true);
+    accept.start();
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  String address() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** From now on nothing passes, in either direction, on old or new connections. */
+  void cut() {
+    synchronized (gate) {
+      cut = true;
+    }
+  }
+
+  /** Traffic flows again (held bytes are delivered late, like a network that came back). */
+  void heal() {
+    synchronized (gate) {
+      cut = false;
+      gate.notifyAll();
+    }
+  }
+
+  private void awaitOpen() throws InterruptedException {
+    synchronized (gate) {
+      while (cut && !closed) {
+        gate.wait(100);
+      }
+    }
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket client = server.accept();
+        sockets.add(client);
+        Thread t = new Thread(() -> connect(client), "proxy-conn-" + port());
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void connect(Socket client) {
+    try {
+      awaitOpen();
+      Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+      sockets.add(upstream);
+      pump(client, upstream);
+      pump(upstream, client);
+    } catch (IOException | InterruptedException e) {
+      closeQuietly(client);
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread t = new Thread(() -> {
+      byte[] buf = new byte[8192];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          awaitOpen();
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      } catch (IOException | InterruptedException e) {
+        // the connection ended
+      } finally {
+        closeQuietly(from);
+        closeQuietly(to);
+      }
+    }, "proxy-pump-" + port());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    heal();
+    server.close();
+    sockets.forEach(TcpProxy::closeQuietly);
+  }
+}
