@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -27,7 +28,9 @@ import org.apache.zookeeper.ZooKeeper;
 final class TestCluster implements AutoCloseable {
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
 
+  /** The ZooKeeper the nodes use: one TestingServer, or a three-server TestingCluster. */
   final TestingServer zk;
+  final TestingCluster ensemble;
   final String cluster = "it" + ProcessHandle.current().pid() + "x" + CLUSTERS.incrementAndGet();
   final Map<String, RingleaderNode> nodes = new LinkedHashMap<>();
   private final Map<String, String> common;
@@ -35,7 +38,19 @@ final class TestCluster implements AutoCloseable {
   private CuratorFramework observer;
 
   TestCluster(Map<String, String> settings, List<WorkerType<?>> types) throws Exception {
-    this.zk = new TestingServer(true);
+    this(settings, types, false);
+  }
+
+  /** With {@code ensemble}, ZooKeeper is a three-server quorum (Curator's TestingCluster). */
+  TestCluster(Map<String, String> settings, List<WorkerType<?>> types, boolean ensemble) throws Exception {
+    if (ensemble) {
+      this.ensemble = new TestingCluster(3);
+      this.ensemble.start();
+      this.zk = null;
+    } else {
+      this.zk = new TestingServer(true);
+      this.ensemble = null;
+    }
     this.common = new HashMap<>(settings);
     this.types = types;
   }
@@ -60,7 +75,11 @@ final class TestCluster implements AutoCloseable {
   }
 
   RingleaderNode start(String id) {
-    return start(id, zk.getConnectString());
+    return start(id, connectString());
+  }
+
+  String connectString() {
+    return ensemble != null ? ensemble.getConnectString() : zk.getConnectString();
   }
 
   private RingleaderNode start(String id, String zkAddress) {
@@ -113,7 +132,7 @@ final class TestCluster implements AutoCloseable {
   void expireSession(String id) throws Exception {
     ZooKeeper zooKeeper = nodes.get(id).curator().getZookeeperClient().getZooKeeper();
     CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper twin = new ZooKeeper(zk.getConnectString(), 3000, e -> {
+    ZooKeeper twin = new ZooKeeper(connectString(), 3000, e -> {
       if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
         connected.countDown();
       }
@@ -127,7 +146,7 @@ final class TestCluster implements AutoCloseable {
   /** A plain Curator client for looking at the znodes. */
   synchronized CuratorFramework observer() {
     if (observer == null) {
-      observer = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100));
+      observer = CuratorFrameworkFactory.newClient(connectString(), new RetryOneTime(100));
       observer.start();
     }
     return observer;
@@ -159,6 +178,11 @@ final class TestCluster implements AutoCloseable {
     if (observer != null) {
       observer.close();
     }
-    zk.close();
+    if (zk != null) {
+      zk.close();
+    }
+    if (ensemble != null) {
+      ensemble.close();
+    }
   }
 }
