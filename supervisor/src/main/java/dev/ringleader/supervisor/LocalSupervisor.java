@@ -82,8 +82,12 @@ final class LocalSupervisor implements Committer, WorkerListener {
   /** Sends a message to the worker, activating it if needed; completes with the handler's reply. */
   CompletableFuture<Object> tell(WorkerKey key, JsonNode message, String requestKey, long epoch) {
     return withWorker(key, epoch, w -> w.tell(message, requestKey), 1).whenComplete((r, e) -> {
-      if (ErrorResponses.unwrap(e) instanceof WorkerFailure f && f.kind() == WorkerFailure.Kind.CRASHED) {
-        metrics.restarted(key.type());
+      if (ErrorResponses.unwrap(e) instanceof WorkerFailure f) {
+        if (f.kind() == WorkerFailure.Kind.CRASHED) {
+          metrics.restarted(key.type());
+        } else if (f.kind() == WorkerFailure.Kind.NOT_ACKNOWLEDGED && isStale(f)) {
+          stopStale(key);
+        }
       }
     });
   }
@@ -226,6 +230,26 @@ final class LocalSupervisor implements Committer, WorkerListener {
   private void fail(Activation a, Throwable e) {
     live.remove(a.key, a);
     a.ready.completeExceptionally(e);
+  }
+
+  private static boolean isStale(Throwable f) {
+    for (Throwable c = f; c != null; c = c.getCause()) {
+      if (c instanceof StaleActivationException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Another activation of the key has committed newer state: this one must not serve again. */
+  private void stopStale(WorkerKey key) {
+    Activation a = live.get(key);
+    Worker<?> w = a == null ? null : a.worker();
+    if (w != null) {
+      log.warn("worker {} on {} is stale (another activation committed newer state); stopping it", key, node);
+      history.add(key, a.epoch, "stopped", "stale: another activation committed newer state");
+      w.stop(StopReason.REQUESTED);
+    }
   }
 
   /** Runs on a worker thread after a handler changed the state, before the reply is sent. */

@@ -156,6 +156,17 @@ final class PeerClient implements Closeable {
       request.getRequestHeaders().put(Headers.CONTENT_TYPE, "application/json");
     }
     headers.forEach((k, v) -> request.getRequestHeaders().put(new HttpString(k), v));
+    try {
+      sendOn(connection, request, baseUrl, payload, out);
+    } catch (RuntimeException e) {
+      // Undertow's client can throw here when the peer closed the connection a moment ago.
+      IoUtils.safeClose(connection);
+      out.completeExceptionally(new StaleConnectionException("cannot send to " + baseUrl + ": " + e, e));
+    }
+  }
+
+  private void sendOn(ClientConnection connection, ClientRequest request, String baseUrl, String payload,
+      CompletableFuture<PeerResponse> out) {
     connection.sendRequest(request, new ClientCallback<>() {
       @Override
       public void completed(ClientExchange exchange) {

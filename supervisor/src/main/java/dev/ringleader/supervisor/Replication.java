@@ -146,6 +146,23 @@ final class Replication {
           if (r.status() != 200) {
             throw new IllegalStateException("node " + node + " answered " + r.status() + ": " + r.body());
           }
+          long kept;
+          String keptOwner;
+          try {
+            JsonNode answer = Json.MAPPER.readTree(r.body());
+            kept = answer.path("version").asLong(-1);
+            keptOwner = answer.path("owner").asText(null);
+          } catch (Exception e) {
+            throw new IllegalStateException("node " + node + " answered unreadable JSON: " + r.body(), e);
+          }
+          // Held means: the backup now holds this version, written by this node. The same version
+          // number from another node is another activation's state, not ours.
+          if (kept != state.version() || !java.util.Objects.equals(keptOwner, state.owner())) {
+            // The backup holds a newer version: another activation of this ID committed after ours
+            // (this one is stale, e.g. its node was paused past its session). Not held: refuse.
+            throw new StaleActivationException(key + " v" + state.version() + " is stale: node " + node
+                + " already holds v" + kept + " written by " + keptOwner);
+          }
         });
   }
 
@@ -202,7 +219,10 @@ final class Replication {
     }
     StoredState kept = store.offer(key, s.recentReplies() == null
         ? new StoredState(s.version(), s.state(), Map.of(), s.owner()) : s);
-    return Answer.ok(Map.of("version", kept.version()));
+    Map<String, Object> held = new java.util.LinkedHashMap<>();
+    held.put("version", kept.version());
+    held.put("owner", kept.owner());
+    return Answer.ok(held);
   }
 
   /** {@code GET /internal/replicas/{type}/{id}}. */

@@ -333,6 +333,16 @@ public final class RingleaderNode implements Closeable {
         Thread.currentThread().interrupt();
       }
     }
+    // No handler may run once the session (and with it every global name) is gone: another node
+    // may then activate the same IDs. So the worker threads stop first, then the session closes.
+    if (workerPool != null) {
+      workerPool.shutdownNow();
+      try {
+        workerPool.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     shutdown();
   }
 
