@@ -47,6 +47,9 @@ final class BenchCommand {
       return 2;
     }
     Files.createDirectories(o.runDir());
+    for (String log : new String[] {"zk", "baseline", "node1", "node2", "node3"}) {
+      Files.deleteIfExists(o.runDir().resolve(log + ".log")); // the logs of this run only
+    }
     // Child processes run a copy: a rebuild of demo/target during the bench must not change them.
     Path jar = o.runDir().resolve("ringleader-demo.jar");
     Files.copy(o.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
