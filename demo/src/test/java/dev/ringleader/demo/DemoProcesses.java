@@ -115,10 +115,6 @@ final class DemoProcesses implements AutoCloseable {
     p.waitFor();
   }
 
-  static String output(Process p) {
-    return p.info().commandLine().orElse("?");
-  }
-
   private static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

@@ -26,8 +26,4 @@ record Call(Kind kind, WorkerKey key, JsonNode message, String requestKey, long 
   boolean forwarded() {
     return callerEpoch >= 0;
   }
-
-  Call forwardedAt(long epoch) {
-    return new Call(kind, key, message, requestKey, epoch);
-  }
 }

@@ -39,13 +39,4 @@ enum Failure {
   boolean retryable() {
     return status == 503 || status == 421 || status == 504;
   }
-
-  static Failure ofCode(String code) {
-    for (Failure f : values()) {
-      if (f.code.equals(code)) {
-        return f;
-      }
-    }
-    return null;
-  }
 }

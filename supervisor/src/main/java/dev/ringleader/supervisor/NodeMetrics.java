@@ -74,8 +74,4 @@ final class NodeMetrics {
   String scrape() {
     return registry.scrape();
   }
-
-  String node() {
-    return node;
-  }
 }

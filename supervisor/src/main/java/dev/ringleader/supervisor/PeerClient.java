@@ -54,7 +54,7 @@ final class PeerClient implements Closeable {
       Map<String, String> headers, String body, Duration timeout) {
     CompletableFuture<PeerResponse> out = new CompletableFuture<>();
     if (closed) {
-      out.completeExceptionally(new PeerUnreachableException("client closed", false, null));
+      out.completeExceptionally(new PeerUnreachableException("client closed", null));
       return out;
     }
     ClientConnection pooled = poll(baseUrl);
@@ -80,10 +80,10 @@ final class PeerClient implements Closeable {
       Throwable cause = ErrorResponses.unwrap(e);
       if (cause instanceof TimeoutException) {
         return CompletableFuture.failedFuture(new PeerUnreachableException(
-            baseUrl + " did not answer within " + timeout.toMillis() + " ms", true, cause));
+            baseUrl + " did not answer within " + timeout.toMillis() + " ms", cause));
       }
       if (cause instanceof StaleConnectionException) {
-        return CompletableFuture.failedFuture(new PeerUnreachableException(cause.getMessage(), true, cause));
+        return CompletableFuture.failedFuture(new PeerUnreachableException(cause.getMessage(), cause));
       }
       return CompletableFuture.failedFuture(cause);
     });
@@ -100,7 +100,7 @@ final class PeerClient implements Closeable {
       @Override
       public void failed(IOException e) {
         out.completeExceptionally(new PeerUnreachableException(
-            "cannot connect to " + baseUrl + ": " + e.getMessage(), false, e));
+            "cannot connect to " + baseUrl + ": " + e.getMessage(), e));
       }
     }, URI.create(baseUrl), worker, buffers, OptionMap.EMPTY);
   }
@@ -187,7 +187,7 @@ final class PeerClient implements Closeable {
               @Override
               protected void error(IOException e) {
                 out.completeExceptionally(new PeerUnreachableException(
-                    "broken answer from " + baseUrl + ": " + e.getMessage(), true, e));
+                    "broken answer from " + baseUrl + ": " + e.getMessage(), e));
               }
             }.setup(result.getResponseChannel());
           }

@@ -63,7 +63,8 @@ final class RingCoordinator {
         RingWrite result = ring.write(next.get(), current.version(), leadership.fencePath());
         switch (result) {
           case OK -> {
-            log.info("leader {} wrote ring epoch {}: {}", node, next.get().epoch(), next.get().members());
+            log.info("leader {} wrote ring epoch {}: {}", node, next.get().epoch(), next.get().members().stream()
+                .map(m -> m.weight() == 1 ? m.node() : m.node() + " (weight " + m.weight() + ")").toList());
             return;
           }
           case BAD_VERSION, ALREADY_EXISTS -> log.info("ring changed under leader {}; deciding again", node);

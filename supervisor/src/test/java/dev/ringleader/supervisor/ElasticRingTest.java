@@ -30,14 +30,6 @@ class ElasticRingTest {
     return IntStream.range(0, n).mapToObj(i -> "p" + i).toList();
   }
 
-  private void assertTotalsEqualAcknowledged(RewardLoad load) {
-    for (var e : load.acked.entrySet()) {
-      Http.Reply r = Http.get(cluster.urls().get(0) + "/workers/counter/" + e.getKey());
-      assertEquals(200, r.status(), r.body());
-      assertEquals(e.getValue().get(), r.json().at("/state/total").asLong(), "total of " + e.getKey());
-    }
-  }
-
   @Test
   void aRollingRestartOfEveryNodeFailsNoRequestAndLosesNoUpdate() throws Exception {
     cluster = TestCluster.of(3, Map.of("replication", "2", "min-nodes", "2"));
@@ -54,7 +46,7 @@ class ElasticRingTest {
     load.stop();
     assertEquals(0, load.failed.get(), "no request failed: " + load.errors);
     assertEquals(0, load.retries.get(), "no request even needed a retry: " + load.errors);
-    assertTotalsEqualAcknowledged(load);
+    load.assertTotalsEqualAcknowledged(cluster.urls().get(0));
   }
 
   @Test
@@ -69,7 +61,7 @@ class ElasticRingTest {
     load.stop();
     assertEquals(0, load.failed.get(), "no request failed: " + load.errors);
     assertEquals(0, load.retries.get(), "no request even needed a retry: " + load.errors);
-    assertTotalsEqualAcknowledged(load);
+    load.assertTotalsEqualAcknowledged(cluster.urls().get(0));
 
     double share = Http.get(cluster.url("node1") + "/cluster").json().at("/ring/shares/node4").asDouble();
     assertTrue(share > 0.20 && share < 0.30, "node4 owns about a quarter of the ring: " + share);

@@ -46,9 +46,6 @@ class EnsembleTest {
     assertEquals(0, load.failed.get(), "no request failed: " + load.errors);
     assertEquals(0, fresh.failed.get(), "no activation failed: " + fresh.errors);
     assertEquals(Set.of("node1", "node2", "node3"), cluster.node("node2").ringNodes(), "no node lost its session");
-    for (var e : load.acked.entrySet()) {
-      assertEquals(e.getValue().get(), Http.get(cluster.url("node3") + "/workers/counter/" + e.getKey()).json()
-          .at("/state/total").asLong(), "total of " + e.getKey());
-    }
+    load.assertTotalsEqualAcknowledged(cluster.url("node3"));
   }
 }

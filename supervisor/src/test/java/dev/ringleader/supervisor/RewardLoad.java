@@ -103,6 +103,17 @@ final class RewardLoad {
     }
   }
 
+  /** Every request was acknowledged, and each ID's total read through {@code url} is the sum of its acknowledged additions. */
+  void assertTotalsEqualAcknowledged(String url) {
+    org.junit.jupiter.api.Assertions.assertEquals(0, failed.get(), "every request acknowledged in the end: " + errors);
+    for (Map.Entry<String, AtomicLong> e : acked.entrySet()) {
+      Http.Reply r = Http.get(url + "/workers/" + type + "/" + e.getKey());
+      org.junit.jupiter.api.Assertions.assertEquals(200, r.status(), r.body());
+      org.junit.jupiter.api.Assertions.assertEquals(e.getValue().get(), r.json().at("/state/total").asLong(),
+          "the total of " + e.getKey() + " equals the sum of its acknowledged additions");
+    }
+  }
+
   /** Waits until at least {@code n} requests were acknowledged (a deadline, not a sleep). */
   void awaitAcked(long n, Duration timeout) {
     Await.until(n + " acknowledged requests (have " + ok.get() + ")", timeout, () -> ok.get() >= n);
