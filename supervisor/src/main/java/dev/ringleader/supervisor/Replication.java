@@ -107,6 +107,13 @@ final class Replication {
       if (acked.containsAll(backups)) {
         return CompletableFuture.<Void>completedFuture(null);
       }
+      for (CompletableFuture<Void> send : sends) {
+        Throwable cause = send.isCompletedExceptionally() ? ErrorResponses.unwrap(send.handle((x, t) -> t).join())
+            : null;
+        if (cause instanceof StaleActivationException stale) {
+          return CompletableFuture.<Void>failedFuture(stale); // no retry can make a stale write held
+        }
+      }
       return retryOrFail(key, state, acked, attempt, current.epoch(),
           "backup unreachable: " + ErrorResponses.unwrap(e).getMessage());
     }).thenCompose(f -> f);

@@ -1,0 +1,62 @@
+package dev.ringleader.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When a backup already holds a newer version written by another activation (this node was paused
+ * or cut off past its session), the change is not acknowledged and this activation stops; the next
+ * request starts from the newest state.
+ */
+class StaleActivationTest {
+  private TestCluster cluster;
+
+  @AfterEach
+  void close() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static Http.Reply put(String url, String body) {
+    return Http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  void aBackupHoldingAnotherActivationsNewerVersionStopsTheStaleWorker() throws Exception {
+    cluster = TestCluster.of(3, Map.of("replication", "2"));
+    String base = cluster.url("node1");
+    assertEquals(1, Http.post(base + "/workers/counter/s", "{\"add\":1}").json().at("/reply/total").asLong());
+    JsonNode owners = Http.get(base + "/cluster/owner/counter/s").json();
+    String backup = owners.get("replicas").get(0).asText();
+
+    // A backup keeps the first copy of a version: the same version from another owner is refused.
+    String ghost = "{\"version\":50,\"state\":{\"total\":{\"p\":{\"ghost\":40},\"n\":{}}},\"recentReplies\":{},\"owner\":\"ghost\"}";
+    JsonNode kept = put(cluster.url(backup) + "/internal/replicas/counter/s", ghost).json();
+    assertEquals(50, kept.get("version").asLong());
+    assertEquals("ghost", kept.get("owner").asText());
+    String other = ghost.replace("\"ghost\":40", "\"other\":7").replace("\"owner\":\"ghost\"", "\"owner\":\"other\"");
+    assertEquals("ghost", put(cluster.url(backup) + "/internal/replicas/counter/s", other).json().get("owner").asText());
+
+    // The live worker (version 1) commits version 2: the backup holds 50 from "ghost". Not held.
+    Http.Reply stale = Http.post(base + "/workers/counter/s", "{\"add\":1}");
+    assertEquals(503, stale.status(), stale.body());
+    assertEquals("not_acknowledged", stale.json().get("error").asText());
+    Await.until("the stale worker stops", java.time.Duration.ofSeconds(5), () ->
+        Http.get(cluster.url(owners.get("owner").asText()) + "/node/history/counter/s").body().contains("stale"));
+    // The next activation starts from the newest copy (the ghost's 40) and goes on from there.
+    Http.Reply next = Http.post(base + "/workers/counter/s", "{\"add\":1}");
+    assertEquals(200, next.status(), next.body());
+    assertEquals(41, next.json().at("/reply/total").asLong());
+    assertTrue(Http.get(base + "/cluster/history/counter/s").body().contains("handoff from ghost")
+        || Http.get(base + "/cluster/history/counter/s").body().contains("failover from ghost"));
+  }
+}
