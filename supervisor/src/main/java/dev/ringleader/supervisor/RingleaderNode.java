@@ -199,6 +199,8 @@ public final class RingleaderNode implements Closeable {
     } catch (Exception e) {
       throw new StartupException("cannot join the leader election: " + e, e);
     }
+    pauses = new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id);
+    pauses.start();
     registerGauges();
     log.info("node {} started: {} (cluster {}, zk {}, session timeout {} ms)", id, settings.advertiseUrl(),
         settings.cluster(), settings.zk(), settings.sessionTimeout().toMillis());
@@ -214,6 +216,7 @@ public final class RingleaderNode implements Closeable {
   private GracefulShutdownHandler drain;
   private EventLog events;
   private OwnershipHistory history;
+  private PauseDetector pauses;
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
   private ExecutorService rebalancerThread;
@@ -300,6 +303,10 @@ public final class RingleaderNode implements Closeable {
     if (zk == ConnectionState.LOST) {
       return "node " + settings.nodeId() + " has no ZooKeeper session";
     }
+    if (pauses != null && pauses.suspect()) {
+      return "node " + settings.nodeId() + " was frozen (GC pause or stopped process) and is checking its "
+          + "ZooKeeper session";
+    }
     if (settings.partitionMode() == PartitionMode.CONSISTENT && zk == ConnectionState.SUSPENDED) {
       return "node " + settings.nodeId() + " is cut off from ZooKeeper (partition-mode consistent)";
     }
@@ -369,6 +376,7 @@ public final class RingleaderNode implements Closeable {
   }
 
   private void shutdown() {
+    closeQuietly(pauses);
     closeQuietly(leadership);
     closeQuietly(membership);
     closeQuietly(ring);

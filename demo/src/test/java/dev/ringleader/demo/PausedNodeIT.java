@@ -1,0 +1,89 @@
+package dev.ringleader.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 5: a node frozen (SIGSTOP) for longer than its session. Meanwhile its IDs are served by
+ * another node. When it wakes (SIGCONT) it never answers with the state it had before the freeze,
+ * and no acknowledged update is lost.
+ */
+class PausedNodeIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    return DemoProcesses.HTTP.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> reward(String url, String id, int n, String key) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(url + "/workers/player/" + id)).header("Idempotency-Key", key)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"reward\":" + n + "}")));
+  }
+
+  private static void signal(long pid, String sig) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor(), "kill -" + sig);
+  }
+
+  @Test
+  void aNodeWokenAfterItsSessionExpiredNeverServesItsStaleState() throws Exception {
+    try (DemoProcesses demo = new DemoProcesses("paused")) {
+      demo.startZooKeeper();
+      for (String id : new String[] {"node1", "node2", "node3"}) {
+        demo.startNode(id, "--session-timeout-ms", "3000", "--replication", "2", "--min-nodes", "2");
+      }
+      demo.awaitServing(3, Duration.ofSeconds(60));
+      String n1 = demo.url("node1");
+      String n2 = demo.url("node2");
+      String player = null;
+      for (int i = 0; player == null; i++) {
+        String owner = JSON.readTree(DemoProcesses.get(n1 + "/cluster/owner/player/frozen" + i)).get("owner").asText();
+        if (owner.equals("node2")) {
+          player = "frozen" + i;
+        }
+      }
+      assertEquals(200, reward(n1, player, 5, "before").statusCode());
+
+      long pid = demo.nodes.get("node2").pid();
+      signal(pid, "STOP");
+      try {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (DemoProcesses.get(n1 + "/cluster").contains("\"node\":\"node2\",\"weight\"")) {
+          assertTrue(System.nanoTime() < deadline, "the ring never dropped the frozen node2");
+          DemoProcesses.pause();
+        }
+        HttpResponse<String> during = reward(n1, player, 1, "during");
+        assertEquals(200, during.statusCode(), during.body());
+        assertEquals(6, JSON.readTree(during.body()).at("/reply/score").asLong());
+      } finally {
+        signal(pid, "CONT");
+      }
+      // Right after waking, node2 answers 503 (it checks its session) or forwards to the new owner:
+      // never the score 5 it held before the freeze.
+      long acked = 0;
+      long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+      for (int i = 0; System.nanoTime() < until; i++) {
+        HttpResponse<String> read = send(HttpRequest.newBuilder(URI.create(n2 + "/workers/player/" + player)).GET());
+        if (read.statusCode() == 200) {
+          long score = JSON.readTree(read.body()).at("/state/score").asLong();
+          assertTrue(score >= 6, "node2 served its stale state after waking: " + read.body());
+        }
+        HttpResponse<String> write = reward(n2, player, 1, "after-" + i);
+        if (write.statusCode() == 200) {
+          acked++;
+          assertTrue(JSON.readTree(write.body()).at("/reply/score").asLong() >= 7, write.body());
+        }
+      }
+      demo.awaitServing(3, Duration.ofSeconds(60));
+      JsonNode finalState = JSON.readTree(DemoProcesses.get(n1 + "/workers/player/" + player));
+      assertEquals(6 + acked, finalState.at("/state/score").asLong(), "no acknowledged reward lost: " + finalState);
+    }
+  }
+}
