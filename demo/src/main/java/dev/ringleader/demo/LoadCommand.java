@@ -88,10 +88,15 @@ final class LoadCommand {
     for (int t = 0; t < concurrency; t++) {
       pool.execute(() -> {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        while (System.currentTimeMillis() < deadline && sent.incrementAndGet() <= maxRequests) {
+        while (System.currentTimeMillis() < deadline) {
+          long n = sent.incrementAndGet();
+          if (n > maxRequests) {
+            break;
+          }
           int i = rnd.nextInt(ids);
           int reward = rnd.nextInt(-3, 10);
-          String key = run + "-" + sent.get();
+          String key = run + "-" + n; // unique per request: a shared counter read once
+
           long t0 = System.nanoTime();
           long giveUp = System.currentTimeMillis() + retryMs;
           boolean done = false;
