@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Join: the node registers as {@code joining}, asks every {@code up} member to send it the copies
  * it will hold once it is in the ring, and only then marks itself {@code up}, so the leader puts it in
  * the ring. Leave: the node marks itself {@code leaving}; the leader takes it out of the ring; its
- * workers finish what they accepted (their last commits go to the new owners) and stop; its
- * remaining copies are pushed to the nodes that now hold them; then it may close.
+ * workers finish what they accepted (their last commits go to the new owners) and stop; its session
+ * closes, so all its global names go at once; its remaining copies are pushed to the nodes that now
+ * hold them; then it may close.
  */
 final class Handoff {
   private static final Logger log = LoggerFactory.getLogger(Handoff.class);
@@ -36,9 +37,12 @@ final class Handoff {
   private final Replication replication;
   private final PeerClient peers;
   private final EventLog events;
+  /** Stops the worker threads if any still run, then closes the ZooKeeper session. */
+  private final Runnable endSession;
 
   Handoff(String self, Settings settings, Membership membership, RingStore ring, LocalSupervisor local,
-      Replication replication, PeerClient peers, EventLog events) {
+      Replication replication, PeerClient peers, EventLog events, Runnable endSession) {
+    this.endSession = endSession;
     this.self = self;
     this.settings = settings;
     this.membership = membership;
@@ -101,10 +105,18 @@ final class Handoff {
     }
     int workers = local.liveCount();
     try {
-      local.stopAll(StopReason.REQUESTED).get(remaining(deadline), TimeUnit.MILLISECONDS);
+      // Every worker answers what it accepted (its last commits go to the new owners), then stops.
+      // Names are not released one by one: closing the session deletes them all at once.
+      local.stopAllKeepingNames().get(remaining(deadline), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("node {}: its workers did not stop in time: {}", self, e.toString());
+    }
+    // No handler runs any more (or the worker threads are stopped): the names may go.
+    endSession.run();
+    try {
       replication.rereplicate().get(remaining(deadline), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      log.warn("node {}: handoff did not finish in time: {}", self, e.toString());
+      log.warn("node {}: re-replication did not finish in time: {}", self, e.toString());
     }
     events.add("handoff", self + " handed over " + workers + " live workers and its copies");
   }

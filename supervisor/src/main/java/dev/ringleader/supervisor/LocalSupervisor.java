@@ -317,6 +317,15 @@ final class LocalSupervisor implements Committer, WorkerListener {
     return stopAll(StopReason.REQUESTED);
   }
 
+  /**
+   * A graceful leave: stops every worker without releasing names one by one (the session is about
+   * to close, which deletes them all in one step). Completes when every worker stopped.
+   */
+  CompletableFuture<Void> stopAllKeepingNames() {
+    live.values().forEach(a -> a.nameHeld = false);
+    return stopAll(StopReason.REQUESTED);
+  }
+
   /** Stops every worker; completes when they stopped and their names were released. */
   CompletableFuture<Void> stopAll(StopReason reason) {
     List<CompletableFuture<?>> stops = new ArrayList<>();

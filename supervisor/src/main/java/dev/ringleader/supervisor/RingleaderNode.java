@@ -173,7 +173,7 @@ public final class RingleaderNode implements Closeable {
         this::cannotServeOwnIds);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
         this::notServingReason);
-    handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events);
+    handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, this::endSession);
     drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
         this::leaveAsync).handler());
     handler = drain;
@@ -340,9 +340,21 @@ public final class RingleaderNode implements Closeable {
         Thread.currentThread().interrupt();
       }
     }
-    // No handler may run once the session (and with it every global name) is gone: another node
-    // may then activate the same IDs. So the worker threads stop first, then the session closes.
-    if (workerPool != null) {
+    endSession(); // already done by the handoff, unless there was none
+    shutdown();
+  }
+
+  /**
+   * Ends this node's ZooKeeper presence: its member znode, its latch and every global name it holds
+   * go at once. No handler may run after that (another node may then activate the same IDs), so
+   * any worker thread still running is stopped first. Idempotent.
+   */
+  private synchronized void endSession() {
+    if (sessionEnded) {
+      return;
+    }
+    sessionEnded = true;
+    if (workerPool != null && local != null && local.liveCount() > 0) {
       workerPool.shutdownNow();
       try {
         workerPool.awaitTermination(2, TimeUnit.SECONDS);
@@ -350,8 +362,13 @@ public final class RingleaderNode implements Closeable {
         Thread.currentThread().interrupt();
       }
     }
-    shutdown();
+    closeQuietly(pauses);
+    closeQuietly(leadership);
+    closeQuietly(membership);
+    closeQuietly(client);
   }
+
+  private boolean sessionEnded;
 
   /** {@code POST /admin/leave}: leaves on a thread of its own; the process may then exit. */
   private void leaveAsync() {
