@@ -23,18 +23,24 @@ final class NodeMetrics {
     io.micrometer.core.instrument.Gauge.builder(name, value).description(help).register(registry);
   }
 
+  /** Meters on the request path, built once per tag combination (building one per request is costly). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> requestTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> forwardCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   void request(String type, String kind, int status, long nanos) {
-    Timer.builder("ringleader_requests")
-        .description("requests answered by this node, by worker type, kind and outcome")
-        .tag("type", type).tag("kind", kind.toLowerCase(Locale.ROOT)).tag("status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .register(registry)
+    requestTimers.computeIfAbsent(type + '|' + kind + '|' + status, k -> Timer.builder("ringleader_requests")
+            .description("requests answered by this node, by worker type, kind and outcome")
+            .tag("type", type).tag("kind", kind.toLowerCase(Locale.ROOT)).tag("status", Integer.toString(status))
+            .publishPercentileHistogram()
+            .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void forwarded(String outcome) {
-    Counter.builder("ringleader_forwards").description("requests forwarded to the owner node")
-        .tag("outcome", outcome).register(registry).increment();
+    forwardCounters.computeIfAbsent(outcome, o -> Counter.builder("ringleader_forwards")
+        .description("requests forwarded to the owner node").tag("outcome", o).register(registry)).increment();
   }
 
   void activated(String type) {

@@ -39,6 +39,9 @@ final class PeerClient implements Closeable {
   private final ByteBufferPool buffers;
   private final UndertowClient client = UndertowClient.getInstance();
   private final Map<String, ConcurrentLinkedDeque<ClientConnection>> idle = new ConcurrentHashMap<>();
+  /** Parsed peer URLs, by base URL (parsing one per request shows in profiles). */
+  private final Map<String, URI> uris = new ConcurrentHashMap<>();
+  private final Map<String, HttpString> headerNames = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   PeerClient(XnioWorker worker, ByteBufferPool buffers) {
@@ -102,7 +105,7 @@ final class PeerClient implements Closeable {
         out.completeExceptionally(new PeerUnreachableException(
             "cannot connect to " + baseUrl + ": " + e.getMessage(), e));
       }
-    }, URI.create(baseUrl), worker, buffers, OptionMap.EMPTY);
+    }, uri(baseUrl), worker, buffers, OptionMap.EMPTY);
   }
 
   /** A failure on a connection before any byte of an answer arrived. */
@@ -110,6 +113,10 @@ final class PeerClient implements Closeable {
     StaleConnectionException(String message, Throwable cause) {
       super(message, cause);
     }
+  }
+
+  private URI uri(String baseUrl) {
+    return uris.computeIfAbsent(baseUrl, URI::create);
   }
 
   private ClientConnection poll(String baseUrl) {
@@ -148,14 +155,14 @@ final class PeerClient implements Closeable {
       }
     });
     ClientRequest request = new ClientRequest().setMethod(method).setPath(path);
-    request.getRequestHeaders().put(Headers.HOST, URI.create(baseUrl).getAuthority());
+    request.getRequestHeaders().put(Headers.HOST, uri(baseUrl).getAuthority());
     String payload = body == null ? "" : body;
     request.getRequestHeaders().put(Headers.CONTENT_LENGTH,
         payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     if (body != null) {
       request.getRequestHeaders().put(Headers.CONTENT_TYPE, "application/json");
     }
-    headers.forEach((k, v) -> request.getRequestHeaders().put(new HttpString(k), v));
+    headers.forEach((k, v) -> request.getRequestHeaders().put(headerNames.computeIfAbsent(k, HttpString::new), v));
     try {
       sendOn(connection, request, baseUrl, payload, out);
     } catch (RuntimeException e) {
