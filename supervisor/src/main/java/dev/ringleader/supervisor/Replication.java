@@ -162,9 +162,10 @@ final class Replication {
           } catch (Exception e) {
             throw new IllegalStateException("node " + node + " answered unreadable JSON: " + r.body(), e);
           }
-          // Held means: the backup now holds this version, written by this node. The same version
-          // number from another node is another activation's state, not ours.
-          if (kept != state.version() || !java.util.Objects.equals(keptOwner, state.owner())) {
+          // Held means: the backup now holds this version, or a later one, written by this node (a
+          // later copy of ours may overtake this one with ack=local). The same or a later version
+          // from another node is another activation's state, not ours.
+          if (kept < state.version() || !java.util.Objects.equals(keptOwner, state.owner())) {
             // The backup holds a newer version: another activation of this ID committed after ours
             // (this one is stale, e.g. its node was paused past its session). Not held: refuse.
             throw new StaleActivationException(key + " v" + state.version() + " is stale: node " + node

@@ -189,13 +189,6 @@ final class Activation<S> implements Worker<S> {
     if (stopRequest != null) {
       return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
     }
-    if (requestKey != null) {
-      JsonNode remembered = committed.recentReplies().get(requestKey);
-      if (remembered != null) {
-        lastActivity = runtime.scheduler.now();
-        return CompletableFuture.completedFuture(remembered);
-      }
-    }
     Duration wait = backoffRemaining(runtime.scheduler.now());
     if (wait != null) {
       return CompletableFuture.failedFuture(WorkerFailure.backoff(key, restarts, wait));
@@ -332,9 +325,11 @@ final class Activation<S> implements Worker<S> {
     String requestKey = tell.requestKey();
     if (requestKey != null) {
       JsonNode remembered = current.recentReplies().get(requestKey);
-      if (remembered != null) { // a retry queued while the first copy was being handled
-        tell.reply().complete(remembered);
-        return true;
+      if (remembered != null) {
+        // A retry of an update already applied. Its first commit may have failed to reach the
+        // backups (the caller then saw "not acknowledged"), so commit the current snapshot again
+        // (same version, nothing changes) and answer only once it is held.
+        return commit(current, remembered, tell.reply());
       }
     }
     Step<S> step;
