@@ -66,7 +66,8 @@ public interface Worker<S> {
    * Sends a message to the handler. Completes with the handler's reply, or fails with a {@link
    * WorkerFailure}. With a non-null {@code requestKey}, a retry of a request whose reply is still
    * remembered completes with the remembered reply (as a {@link JsonNode}) without running the
-   * handler again.
+   * handler again; in mailbox order, and only after the current snapshot has been committed again
+   * (its first commit may have failed), so the reply to a retry is as durable as the first.
    *
    * @param requestKey the caller's idempotency key, or null
    */
