@@ -35,6 +35,12 @@ final class DemoProcesses implements AutoCloseable {
     this.cluster = name + ProcessHandle.current().pid();
     this.logs = Path.of("target", "it-logs", name);
     Files.createDirectories(logs);
+    // A fresh set of logs per test run (a process started twice in one run appends to its log).
+    try (var old = Files.list(logs)) {
+      for (Path f : (Iterable<Path>) old::iterator) {
+        Files.deleteIfExists(f);
+      }
+    }
     this.zkDir = Files.createTempDirectory("ringleader-it-zk");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("demo jar not built: " + jar.toAbsolutePath());
