@@ -66,6 +66,12 @@ final class PeerClient implements Closeable {
       // answer arrives, send once more on a new connection: every call between nodes is safe to
       // repeat (forwards carry an idempotency key, copies carry a version).
       CompletableFuture<PeerResponse> first = new CompletableFuture<>();
+      // If the caller's timeout fires while the pooled attempt is still open, close that connection.
+      out.whenComplete((r, e) -> {
+        if (e != null && !first.isDone()) {
+          IoUtils.safeClose(pooled);
+        }
+      });
       exchange(baseUrl, pooled, method, path, headers, body, first);
       first.whenComplete((r, e) -> {
         if (e instanceof StaleConnectionException) {
@@ -163,13 +169,16 @@ final class PeerClient implements Closeable {
       request.getRequestHeaders().put(Headers.CONTENT_TYPE, "application/json");
     }
     headers.forEach((k, v) -> request.getRequestHeaders().put(headerNames.computeIfAbsent(k, HttpString::new), v));
-    try {
-      sendOn(connection, request, baseUrl, payload, out);
-    } catch (RuntimeException e) {
-      // Undertow's client can throw here when the peer closed the connection a moment ago.
-      IoUtils.safeClose(connection);
-      out.completeExceptionally(new StaleConnectionException("cannot send to " + baseUrl + ": " + e, e));
-    }
+    // Undertow's client connection is not thread-safe: every operation on it runs on its own IO thread.
+    connection.getIoThread().execute(() -> {
+      try {
+        sendOn(connection, request, baseUrl, payload, out);
+      } catch (RuntimeException e) {
+        // Undertow's client can throw here when the peer closed the connection a moment ago.
+        IoUtils.safeClose(connection);
+        out.completeExceptionally(new StaleConnectionException("cannot send to " + baseUrl + ": " + e, e));
+      }
+    });
   }
 
   private void sendOn(ClientConnection connection, ClientRequest request, String baseUrl, String payload,
@@ -185,10 +194,13 @@ final class PeerClient implements Closeable {
             new StringReadChannelListener(buffers) {
               @Override
               protected void stringDone(String string) {
-                if (!out.isDone()) {
-                  release(baseUrl, connection);
-                }
+                boolean reusable = !out.isDone();
                 out.complete(new PeerResponse(status, string, retryAfter));
+                if (reusable) {
+                  // Back to the pool only after this exchange has fully completed on the connection's
+                  // IO thread (the task runs after the current one); a send on it earlier could be lost.
+                  connection.getIoThread().execute(() -> release(baseUrl, connection));
+                }
               }
 
               @Override
