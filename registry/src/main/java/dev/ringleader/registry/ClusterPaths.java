@@ -11,8 +11,6 @@ package dev.ringleader.registry;
  * </pre>
  */
 public record ClusterPaths(String cluster, String root) {
-  /** Number of buckets per type under {@code registry/<type>}. */
-  public static final int BUCKETS = 256;
 
   public static ClusterPaths of(String cluster) {
     return new ClusterPaths(cluster, "/ringleader/" + cluster);

@@ -107,7 +107,7 @@ final class Handoff {
     try {
       // Every worker answers what it accepted (its last commits go to the new owners), then stops.
       // Names are not released one by one: closing the session deletes them all at once.
-      local.stopAllKeepingNames().get(remaining(deadline), TimeUnit.MILLISECONDS);
+      local.stopAllWithoutReleasingNames().get(remaining(deadline), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("node {}: its workers did not stop in time: {}", self, e.toString());
     }

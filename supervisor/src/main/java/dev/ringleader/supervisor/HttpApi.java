@@ -57,7 +57,7 @@ final class HttpApi {
         .get("/cluster", blocking(views::cluster))
         .get("/cluster/ring", ex -> send(ex, views.ringArcs(intParam(ex, "max", 720))))
         .get("/cluster/events", ex -> send(ex, Answer.ok(views.events(intParam(ex, "limit", 50)))))
-        .get("/cluster/owner/{type}/{id}", ex -> send(ex, views.owner(param(ex, "type"), param(ex, "id"))))
+        .get("/cluster/owner/{type}/{id}", ex -> withKey(ex, key -> send(ex, views.owner(key))))
         .get("/node/workers", ex -> send(ex, views.nodeWorkers()))
         .get("/node/history/{type}/{id}", ex -> withKey(ex, key -> send(ex, views.localHistory(key))))
         .get("/cluster/history/{type}/{id}", ex -> withKey(ex, key -> {
@@ -135,15 +135,22 @@ final class HttpApi {
     return ex.getQueryParameters().get(name).getFirst();
   }
 
-  private void worker(HttpServerExchange ex, Call.Kind kind, String type, String id) {
-    long start = System.nanoTime();
+  /** The one check of a {type}/{id} pair: a JSON error for a bad one, or null. */
+  private Answer badKey(String type, String id) {
     if (types.get(type) == null) {
-      send(ex, ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names()));
-      return;
+      return ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names());
     }
     if (!ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
-      send(ex, ErrorResponses.of(Failure.BAD_REQUEST,
-          "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -"));
+      return ErrorResponses.of(Failure.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -");
+    }
+    return null;
+  }
+
+  private void worker(HttpServerExchange ex, Call.Kind kind, String type, String id) {
+    long start = System.nanoTime();
+    Answer bad = badKey(type, id);
+    if (bad != null) {
+      send(ex, bad);
       return;
     }
     WorkerKey key = new WorkerKey(type, id);
@@ -170,10 +177,9 @@ final class HttpApi {
   private void withKey(HttpServerExchange ex, java.util.function.Consumer<WorkerKey> then) {
     String type = param(ex, "type");
     String id = param(ex, "id");
-    if (types.get(type) == null) {
-      send(ex, ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names()));
-    } else if (!ID.matcher(id).matches()) {
-      send(ex, ErrorResponses.of(Failure.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -"));
+    Answer bad = badKey(type, id);
+    if (bad != null) {
+      send(ex, bad);
     } else {
       then.accept(new WorkerKey(type, id));
     }
@@ -181,18 +187,13 @@ final class HttpApi {
 
   /** The internal replica endpoints (docs/replication.md); same checks as the public API. */
   private void internal(HttpServerExchange ex, boolean put) {
-    String type = param(ex, "type");
-    String id = param(ex, "id");
-    if (types.get(type) == null || !ID.matcher(id).matches()) {
-      send(ex, ErrorResponses.of(Failure.BAD_REQUEST, "unknown worker type or invalid id: " + type + "/" + id));
-      return;
-    }
-    WorkerKey key = new WorkerKey(type, id);
-    if (!put) {
-      send(ex, replication.copy(key));
-      return;
-    }
-    readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.accept(key, body)));
+    withKey(ex, key -> {
+      if (put) {
+        readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.accept(key, body)));
+      } else {
+        send(ex, replication.copy(key));
+      }
+    });
   }
 
   /** Largest body of an internal call (a batch of worker states). */

@@ -17,7 +17,6 @@ import dev.ringleader.worker.WorkerRuntime;
 import dev.ringleader.worker.WorkerType;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -309,19 +308,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
   }
 
   /**
-   * The session was lost, so every global name this node held is gone and another node may take
-   * any of its IDs: stop every worker without trying to release names.
+   * Stops every worker without releasing names one by one: the session is gone (lost) or about to
+   * close (a graceful leave), and either way all this node's names disappear in one step.
+   * Completes when every worker stopped.
    */
-  CompletableFuture<Void> dropAll() {
-    live.values().forEach(a -> a.nameHeld = false);
-    return stopAll(StopReason.REQUESTED);
-  }
-
-  /**
-   * A graceful leave: stops every worker without releasing names one by one (the session is about
-   * to close, which deletes them all in one step). Completes when every worker stopped.
-   */
-  CompletableFuture<Void> stopAllKeepingNames() {
+  CompletableFuture<Void> stopAllWithoutReleasingNames() {
     live.values().forEach(a -> a.nameHeld = false);
     return stopAll(StopReason.REQUESTED);
   }
@@ -374,7 +365,4 @@ final class LocalSupervisor implements Committer, WorkerListener {
     return out;
   }
 
-  Collection<Activation> activations() {
-    return live.values();
-  }
 }

@@ -276,7 +276,7 @@ public final class RingleaderNode implements Closeable {
         log.warn("node {} lost its ZooKeeper session: its names are gone, stopping its workers", settings.nodeId());
         events.add("session", settings.nodeId() + " lost its ZooKeeper session; its workers stop");
         if (local != null) {
-          local.dropAll();
+          local.stopAllWithoutReleasingNames();
         }
       }
       case RECONNECTED -> {

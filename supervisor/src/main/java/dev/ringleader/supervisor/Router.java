@@ -158,7 +158,8 @@ final class Router {
     CompletableFuture<Object> result;
     switch (call.kind()) {
       case TELL -> {
-        long up = membership.members().values().stream().filter(m -> m.status() == MemberStatus.UP).count();
+        int up = ring.current().ring().nodes().size(); // the ring holds exactly the up members
+
         if (up < settings.minNodes()) {
           return CompletableFuture.failedFuture(new RingleaderException(Failure.BELOW_MIN_NODES,
               "only " + up + " of the required " + settings.minNodes() + " nodes are up; writes are refused "

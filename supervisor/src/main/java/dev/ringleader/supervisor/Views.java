@@ -77,16 +77,10 @@ final class Views {
     return Answer.ok(out);
   }
 
-  Answer owner(String type, String id) {
-    if (types.get(type) == null) {
-      return ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names());
-    }
-    if (!HttpApi.ID.matcher(id).matches()) {
-      return ErrorResponses.of(Failure.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -");
-    }
+  /** {@code GET /cluster/owner/{type}/{id}}; the key was checked by the API. */
+  Answer owner(WorkerKey key) {
     VersionedRing vr = ring.current();
-    Ring r = vr.ring();
-    List<String> prefs = r.preferenceList(type, id, settings.replication());
+    List<String> prefs = vr.ring().preferenceList(key.type(), key.id(), settings.replication());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("owner", prefs.isEmpty() ? null : prefs.get(0));
     out.put("replicas", prefs.size() <= 1 ? List.of() : prefs.subList(1, prefs.size()));
