@@ -17,9 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +43,7 @@ final class Replication {
   private final PeerClient peers;
   private final StateStore store;
   private final NodeMetrics metrics;
-  private final ExecutorService rebalancer;
-  private final AtomicBoolean pending = new AtomicBoolean();
+  private final CoalescingTask passes;
   /** Keys this node must not drop in a re-replication pass (its live workers); set by the node. */
   private volatile Predicate<WorkerKey> live = k -> false;
 
@@ -60,7 +57,7 @@ final class Replication {
     this.peers = peers;
     this.store = store;
     this.metrics = metrics;
-    this.rebalancer = rebalancer;
+    this.passes = new CoalescingTask(rebalancer, this::pass);
   }
 
   void setLive(Predicate<WorkerKey> live) {
@@ -264,18 +261,12 @@ final class Replication {
 
   /** Asks for a re-replication pass; cheap, from any thread. */
   void onRing() {
-    if (settings.replication() <= 1 || !pending.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      rebalancer.execute(this::pass);
-    } catch (RejectedExecutionException e) {
-      pending.set(false);
+    if (settings.replication() > 1) {
+      passes.trigger();
     }
   }
 
   private void pass() {
-    pending.set(false);
     try {
       rereplicate().get(settings.forwardTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (Exception e) {

@@ -7,8 +7,6 @@ import dev.ringleader.registry.RingWrite;
 import dev.ringleader.registry.VersionedRing;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +24,7 @@ final class RingCoordinator {
   private final Membership membership;
   private final RingStore ring;
   private final int vnodes;
-  private final ExecutorService executor;
-  private final AtomicBoolean pending = new AtomicBoolean();
+  private final CoalescingTask passes;
 
   RingCoordinator(String node, Leadership leadership, Membership membership, RingStore ring, int vnodes,
       ExecutorService executor) {
@@ -36,22 +33,15 @@ final class RingCoordinator {
     this.membership = membership;
     this.ring = ring;
     this.vnodes = vnodes;
-    this.executor = executor;
+    this.passes = new CoalescingTask(executor, this::pass);
   }
 
   /** Asks for a pass; cheap, from any thread. */
   void trigger() {
-    if (pending.compareAndSet(false, true)) {
-      try {
-        executor.execute(this::pass);
-      } catch (RejectedExecutionException e) {
-        pending.set(false);
-      }
-    }
+    passes.trigger();
   }
 
   private void pass() {
-    pending.set(false);
     for (int attempt = 1; attempt <= MAX_ATTEMPTS && leadership.isLeader(); attempt++) {
       try {
         VersionedRing current = ring.read();
