@@ -43,7 +43,7 @@ public final class PlayerType implements WorkerType<PlayerType.Player> {
       // The seed's crash: the handler fails, the supervisor restarts it with the last state.
       throw new IllegalArgumentException("reward " + reward + " is not an integer: the player crashed");
     }
-    Player next = new Player(state.score().add(context.node(), reward.longValue()));
+    Player next = new Player(state.score().add(context.writer(), reward.longValue()));
     return Step.of(next, Map.of("score", next.score().value()));
   }
 

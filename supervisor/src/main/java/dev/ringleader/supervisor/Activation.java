@@ -18,11 +18,22 @@ final class Activation {
   final CompletableFuture<Worker<?>> ready = new CompletableFuture<>();
   /** False once the session that held the name is gone: there is nothing left to release. */
   volatile boolean nameHeld = true;
+  /**
+   * True for an activation that serves without a global name held by a live session (partition
+   * mode available): a provisional one, or one whose session was lost. It commits only here and is
+   * never handed over; when it stops, its last state waits for the conflict resolver.
+   */
+  volatile boolean detached;
+  /** Why it is detached, for the history. */
+  volatile String detachedBecause;
+  /** The name its changes count under in mergeable states ({@code WorkerContext.writer()}). */
+  final String writer;
 
-  Activation(WorkerKey key, long incarnation, long epoch) {
+  Activation(WorkerKey key, long incarnation, long epoch, String writer) {
     this.key = key;
     this.incarnation = incarnation;
     this.epoch = epoch;
+    this.writer = writer;
   }
 
   /** The worker if ready, else null. */

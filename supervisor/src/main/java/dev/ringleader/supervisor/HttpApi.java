@@ -31,11 +31,17 @@ final class HttpApi {
   private final Settings settings;
   private final NodeMetrics metrics;
   private final Views views;
+  private final ConflictResolver resolver;
+  /** Why this node cannot serve its IDs of a type in the given mode, or null. */
+  private final java.util.function.Function<dev.ringleader.worker.PartitionMode, String> cannotServe;
   private final AtomicLong requestKeys = new AtomicLong();
   private final String keyPrefix;
 
   HttpApi(Router router, Replication replication, Handoff handoff, WorkerTypes types, Settings settings,
-      NodeMetrics metrics, Views views, Runnable leave) {
+      NodeMetrics metrics, Views views, ConflictResolver resolver,
+      java.util.function.Function<dev.ringleader.worker.PartitionMode, String> cannotServe, Runnable leave) {
+    this.resolver = resolver;
+    this.cannotServe = cannotServe;
     this.router = router;
     this.replication = replication;
     this.handoff = handoff;
@@ -82,6 +88,13 @@ final class HttpApi {
           send(ex, new Answer(202, Json.bytes(java.util.Map.of("status", "leaving", "node", settings.nodeId(),
               "message", "handing workers over; the node stops when done")), null));
         })
+        .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> readJson(ex, INTERNAL_MAX_BYTES, body -> {
+          var from = ex.getQueryParameters().get("from");
+          CompletableFuture<Answer> answer = resolver.accept(key, from == null ? null : from.getFirst(), body,
+              cannotServe.apply(types.mode(key.type())));
+          ex.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((a, err) ->
+              send(ex, err != null ? ErrorResponses.of(err) : a)));
+        })))
         .post("/internal/replicas", ex -> readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.acceptBatch(body))))
         .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
             "no such path: " + ex.getRequestMethod() + " " + ex.getRequestPath()

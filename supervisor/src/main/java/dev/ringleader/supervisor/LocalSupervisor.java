@@ -60,15 +60,31 @@ final class LocalSupervisor implements Committer, WorkerListener {
   /** Name releases in flight; a graceful stop waits for them before the session closes. */
   private final java.util.Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
   private final AtomicLong incarnations = new AtomicLong(System.currentTimeMillis() * 1000);
+  /** True while this node's ZooKeeper connection is up (CONNECTED or RECONNECTED). */
+  private final java.util.function.BooleanSupplier connected;
+  /** This process's part of every writer name: the node and when the process started. */
+  private final String writerBase;
+  /**
+   * Bumped whenever an activation of this node is detached, so that no later activation here
+   * writes under a detached one's writer name: two lineages never share a writer.
+   */
+  private final AtomicLong writerGeneration = new AtomicLong();
+  /**
+   * The last states of detached activations that stopped, waiting for the conflict resolver to
+   * merge them into the ring owner's activation (docs/conflict-resolution.md).
+   */
+  private final Map<WorkerKey, List<StoredState>> pending = new ConcurrentHashMap<>();
 
   LocalSupervisor(String node, WorkerTypes types, NameRegistry names, StateStore store, Replication replication,
       Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics,
       java.util.function.Predicate<WorkerKey> owns, java.util.function.Predicate<String> isMember,
-      OwnershipHistory history) {
+      OwnershipHistory history, java.util.function.BooleanSupplier connected) {
+    this.connected = connected;
     this.owns = owns;
     this.isMember = isMember;
     this.history = history;
     this.node = node;
+    this.writerBase = node + "/" + Long.toString(System.currentTimeMillis(), 36);
     this.types = types;
     this.names = names;
     this.store = store;
@@ -79,37 +95,64 @@ final class LocalSupervisor implements Committer, WorkerListener {
   }
 
   /** Sends a message to the worker, activating it if needed; completes with the handler's reply. */
-  CompletableFuture<Object> tell(WorkerKey key, JsonNode message, String requestKey, long epoch) {
-    return withWorker(key, epoch, w -> w.tell(message, requestKey), 1).whenComplete((r, e) -> {
+  CompletableFuture<Object> tell(WorkerKey key, JsonNode message, String requestKey, long epoch,
+      boolean provisional) {
+    return withWorker(key, epoch, w -> w.tell(message, requestKey), 1, provisional).whenComplete((r, e) -> {
       if (ErrorResponses.unwrap(e) instanceof WorkerFailure f) {
         if (f.kind() == WorkerFailure.Kind.CRASHED) {
           metrics.restarted(key.type());
         } else if (f.kind() == WorkerFailure.Kind.NOT_ACKNOWLEDGED && isStale(f)) {
           stopStale(key);
+        } else if (f.kind() == WorkerFailure.Kind.NOT_ACKNOWLEDGED && types.available(key.type())
+            && !connected.getAsBoolean()) {
+          // Cut off from ZooKeeper and from its backups: in partition mode available it goes on
+          // alone; the client's retry (same Idempotency-Key) is then acknowledged here.
+          detach(live.get(key), "its backups are unreachable and it is cut off from ZooKeeper");
         }
       }
     });
   }
 
   /** Reads the worker's state view, activating it if needed. */
-  CompletableFuture<Object> read(WorkerKey key, long epoch) {
-    return withWorker(key, epoch, Worker::read, 1);
+  CompletableFuture<Object> read(WorkerKey key, long epoch, boolean provisional) {
+    return withWorker(key, epoch, Worker::read, 1, provisional);
   }
 
+  /**
+   * Runs {@code op} on the key's worker, activating it if needed. A {@code provisional} call
+   * (partition mode available, the owner unreachable) uses or starts a detached activation here;
+   * otherwise the key must be this node's, and a detached activation left from a cut-off serves
+   * only while the cut-off lasts: once ZooKeeper is back it stops and its state is merged into the
+   * activation that starts in its place.
+   */
   private CompletableFuture<Object> withWorker(WorkerKey key, long epoch,
-      Function<Worker<?>, CompletableFuture<Object>> op, int attempt) {
+      Function<Worker<?>, CompletableFuture<Object>> op, int attempt, boolean provisional) {
     Activation[] created = new Activation[1];
     Activation a = live.get(key);
+    if (a != null && a.detached && !provisional && connected.getAsBoolean()) {
+      Activation detached = a;
+      return retire(detached).thenCompose(v -> {
+        live.remove(key, detached);
+        return withWorker(key, epoch, op, attempt, false);
+      });
+    }
+    boolean detachedStart = provisional || (!connected.getAsBoolean() && types.available(key.type()));
     if (a == null) {
-      if (!owns.test(key)) {
+      if (!provisional && !owns.test(key)) {
         // The ring moved the key away between routing and delivery: the router routes it again.
         return CompletableFuture.failedFuture(notOwner(key));
       }
-      a = live.computeIfAbsent(key, k -> created[0] = new Activation(k, incarnations.incrementAndGet(), epoch));
+      a = live.computeIfAbsent(key, k -> created[0] = new Activation(k, incarnations.incrementAndGet(), epoch,
+          writer()));
     }
     Activation activation = a;
     if (created[0] != null) {
-      activate(a, 1);
+      if (detachedStart) {
+        startDetached(a, provisional ? "provisional: the owner of " + key + " is unreachable"
+            : "provisional: this node is cut off from ZooKeeper");
+      } else {
+        activate(a, 1);
+      }
     }
     return activation.ready.thenCompose(op).exceptionallyCompose(e -> {
       Throwable cause = ErrorResponses.unwrap(e);
@@ -117,10 +160,47 @@ final class LocalSupervisor implements Committer, WorkerListener {
         // This activation stopped between lookup and delivery (lifetime, idle, ring change): start
         // anew if the key is still ours (checked again in withWorker).
         live.remove(key, activation);
-        return withWorker(key, epoch, op, attempt + 1);
+        return withWorker(key, epoch, op, attempt + 1, provisional);
       }
       return CompletableFuture.failedFuture(cause);
     });
+  }
+
+  /** The writer name of an activation that starts now. */
+  private String writer() {
+    long g = writerGeneration.get();
+    return g == 0 ? writerBase : writerBase + "." + g;
+  }
+
+  /** Starts a detached activation from this node's copy (or the initial state), without a name. */
+  private void startDetached(Activation a, String why) {
+    a.nameHeld = false;
+    a.detached = true;
+    a.detachedBecause = why;
+    writerGeneration.incrementAndGet();
+    metrics.detached(a.key.type());
+    startWith(a, types.get(a.key.type()), store.get(a.key));
+  }
+
+  /**
+   * Partition mode available: this activation goes on without its backups or its name; its
+   * changes are kept here until the conflict resolver merges them into the ring owner's worker.
+   */
+  private void detach(Activation a, String why) {
+    if (a == null || a.detached) {
+      return;
+    }
+    a.detached = true;
+    a.detachedBecause = why;
+    writerGeneration.incrementAndGet();
+    metrics.detached(a.key.type());
+    history.add(a.key, a.epoch, "detached", why);
+    log.warn("worker {} on {} is detached ({}); it serves on and is merged when the split heals", a.key, node, why);
+  }
+
+  /** Stops a detached activation; its last state goes to {@link #pending} (see {@link #stopped}). */
+  private CompletableFuture<Void> retire(Activation a) {
+    return a.ready.thenCompose(w -> w.stop(StopReason.REQUESTED)).handle((v, e) -> null);
   }
 
   private void activate(Activation a, int attempt) {
@@ -175,7 +255,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
   private void startWith(Activation a, WorkerType type, StoredState stored) {
     try {
       Snapshot restored = snapshot(a.key, type, stored);
-      Worker<?> w = runtime.activate(type, a.key.id(), restored, types.limits(type.name()));
+      Worker<?> w = runtime.activate(type, a.key.id(), restored, types.limits(type.name()), a.writer);
       metrics.activated(type.name());
       String why = why(stored);
       history.add(a.key, a.epoch, "activated", why);
@@ -184,11 +264,20 @@ final class LocalSupervisor implements Committer, WorkerListener {
       } else if (why.startsWith("failover")) {
         metrics.failover(type.name());
       }
-      a.ready.complete(w);
-      if (!owns.test(a.key)) {
-        // The ring changed while it was activating (onRing skipped it): hand it over at once.
-        w.stop(StopReason.REQUESTED);
+      if (a.detached) {
+        history.add(a.key, a.epoch, "detached", a.detachedBecause);
+        a.ready.complete(w);
+        return;
       }
+      // The last states of detached activations of this ID on this node are merged in before the
+      // worker serves (a rejoining orphan never serves without them).
+      mergePending(a.key, w).whenComplete((v, e) -> {
+        a.ready.complete(w);
+        if (!owns.test(a.key)) {
+          // The ring changed while it was activating (onRing skipped it): hand it over at once.
+          w.stop(StopReason.REQUESTED);
+        }
+      });
     } catch (RuntimeException e) {
       log.error("activation of {} failed", a.key, e);
       names.release(a.key.type(), a.key.id(), a.incarnation);
@@ -254,6 +343,12 @@ final class LocalSupervisor implements Committer, WorkerListener {
   /** Runs on a worker thread after a handler changed the state, before the reply is sent. */
   @Override
   public CompletionStage<Void> commit(WorkerKey key, Snapshot<?> next) {
+    Activation a = live.get(key);
+    if (a != null && a.detached) {
+      // Held by this activation alone until the resolver merges it: not in the store (a copy of
+      // another lineage under the same version would confuse the fencing of replicas).
+      return CompletableFuture.completedFuture(null);
+    }
     StoredState stored = new StoredState(next.version(), Json.MAPPER.valueToTree(next.state()),
         next.recentReplies(), node);
     store.offer(key, stored);
@@ -268,6 +363,10 @@ final class LocalSupervisor implements Committer, WorkerListener {
     if (a != null && a.worker() == worker) {
       live.remove(worker.key(), a);
       incarnation = a.incarnation;
+    }
+    if (incarnation >= 0 && a.detached) {
+      keepForResolver(worker, a, last);
+      return;
     }
     if (!worker.type().stateOutlivesPassivation()) {
       store.remove(worker.key());
@@ -297,14 +396,167 @@ final class LocalSupervisor implements Committer, WorkerListener {
     }
   }
 
-  /** Stops every worker whose ID the new ring gives to another node. */
+  /**
+   * Stops every worker whose ID the new ring gives to another node. Detached activations are left
+   * to the conflict resolver, which stops them once the owner can take their state.
+   */
   void onRing(Ring ring) {
     for (Activation a : live.values()) {
       Worker<?> w = a.worker();
-      if (w != null && !node.equals(ring.owner(a.key.type(), a.key.id()))) {
+      if (w != null && !a.detached && !node.equals(ring.owner(a.key.type(), a.key.id()))) {
         w.stop(StopReason.REQUESTED);
       }
     }
+  }
+
+  /**
+   * The session is lost: every name of this node is gone. Workers of types in partition mode
+   * consistent stop; those in mode available are detached and serve on (docs/conflict-resolution.md).
+   */
+  void onSessionLost() {
+    for (Activation a : live.values()) {
+      a.nameHeld = false;
+      if (types.available(a.key.type())) {
+        detach(a, "its node lost its ZooKeeper session");
+      } else {
+        Worker<?> w = a.worker();
+        if (w != null) {
+          w.stop(StopReason.REQUESTED);
+        }
+      }
+    }
+  }
+
+  // ---- the conflict resolver's side (docs/conflict-resolution.md) ------------------------------
+
+  /** The last state of a detached activation that stopped waits for the resolver. */
+  private void keepForResolver(Worker<?> worker, Activation a, Snapshot<?> last) {
+    WorkerKey key = worker.key();
+    if (a.nameHeld) {
+      names.release(key.type(), key.id(), a.incarnation);
+    }
+    if (!worker.type().stateOutlivesPassivation()) {
+      history.add(key, a.epoch, "stopped", "detached activation ended; its state is dropped (type "
+          + key.type() + " keeps no state after passivation)");
+      return;
+    }
+    StoredState state = new StoredState(last.version(), Json.MAPPER.valueToTree(last.state()), last.recentReplies(),
+        node);
+    pending.compute(key, (k, list) -> {
+      List<StoredState> out = list == null ? new ArrayList<>() : new ArrayList<>(list);
+      out.add(state);
+      return out;
+    });
+    history.add(key, a.epoch, "stopped", "detached activation ended at version " + last.version()
+        + "; its state waits for the conflict resolver");
+  }
+
+  /** True when a detached activation of the key is live here. */
+  boolean hasDetached(WorkerKey key) {
+    Activation a = live.get(key);
+    return a != null && a.detached;
+  }
+
+  /** Every key with a live detached activation or a last state waiting to be merged. */
+  java.util.Set<WorkerKey> unresolved() {
+    java.util.Set<WorkerKey> out = new java.util.HashSet<>(pending.keySet());
+    live.values().forEach(a -> {
+      if (a.detached) {
+        out.add(a.key);
+      }
+    });
+    return out;
+  }
+
+  int detachedCount() {
+    return (int) live.values().stream().filter(a -> a.detached).count();
+  }
+
+  /**
+   * Stops the key's detached activation, if one is live, and completes with every last state of
+   * the key waiting to be merged (possibly none).
+   */
+  CompletableFuture<List<StoredState>> retireDetached(WorkerKey key) {
+    Activation a = live.get(key);
+    CompletableFuture<Void> stopped = a != null && a.detached ? retire(a) : CompletableFuture.completedFuture(null);
+    return stopped.thenApply(v -> List.copyOf(pending.getOrDefault(key, List.of())));
+  }
+
+  /** The owner merged {@code state}: it no longer waits. */
+  void resolved(WorkerKey key, StoredState state, String survivor, long version) {
+    pending.computeIfPresent(key, (k, list) -> {
+      List<StoredState> out = new ArrayList<>(list);
+      out.remove(state);
+      return out.isEmpty() ? null : out;
+    });
+    metrics.conflictResolved(key.type(), "merged_away");
+    history.add(key, -1, "resolved", "the state of a detached activation here (version " + state.version()
+        + ") was merged into node " + survivor + "'s worker (version " + version + ")");
+  }
+
+  /** Merges every waiting last state of the key into its (normal) worker here; removes what was merged. */
+  private CompletableFuture<Void> mergePending(WorkerKey key, Worker<?> w) {
+    List<StoredState> waiting = pending.remove(key);
+    if (waiting == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (StoredState s : waiting) {
+      chain = chain.thenCompose(v -> mergeInto(w, key, s, node)).handle((r, e) -> {
+        if (e != null) {
+          log.warn("could not merge a detached state of {} here: {}; the resolver tries again", key, e.toString());
+          pending.merge(key, List.of(s), (x, y) -> {
+            List<StoredState> out = new ArrayList<>(x);
+            out.addAll(y);
+            return out;
+          });
+        }
+        return null;
+      });
+    }
+    return chain;
+  }
+
+  /**
+   * {@code POST /internal/merge/{type}/{id}}, or the resolver on the owner itself: merges the last
+   * state of a duplicate (detached) activation into this node's worker, activating it if needed.
+   * Completes with the merged version once it is committed (and replicated, per --ack).
+   */
+  CompletableFuture<Long> mergeDuplicate(WorkerKey key, StoredState other, String from, long epoch) {
+    return withWorker(key, epoch, w -> mergeInto(w, key, other, from).thenApply(v -> (Object) v), 1, false)
+        .thenApply(v -> (Long) v);
+  }
+
+  /**
+   * The resolver on the ring owner itself: activates the key here (if needed), which merges every
+   * waiting last state of its detached activations; completes with the worker's version after that.
+   */
+  CompletableFuture<Long> settleHere(WorkerKey key, long epoch) {
+    return withWorker(key, epoch, w -> mergePending(key, w).thenApply(v -> (Object) w.snapshot().version()), 1,
+        false).thenApply(v -> (Long) v);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private CompletableFuture<Long> mergeInto(Worker w, WorkerKey key, StoredState other, String from) {
+    Object state;
+    try {
+      state = Json.MAPPER.treeToValue(other.state(), w.type().stateClass());
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(new RingleaderException(Failure.BAD_JSON,
+          "the duplicate's state of " + key + " is unreadable as " + w.type().stateClass().getSimpleName(), null, null));
+    }
+    long before = w.snapshot().version();
+    return w.mergeIn(new Snapshot<>(other.version(), state, other.recentReplies())).thenApply(view -> {
+      long after = w.snapshot().version();
+      String rule = w.type().mergeable() ? "merged with " + key.type() + ".merge"
+          : "type not mergeable: kept " + (before == 0 && other.version() > 0 ? "the duplicate's" : "this") + " state";
+      history.add(key, -1, "merged", "a detached activation's state from node " + from + " (version "
+          + other.version() + ") into this worker (version " + before + " → " + after + "; " + rule + ")");
+      metrics.conflictResolved(key.type(), "survived");
+      log.info("conflict resolved: {} from node {} (version {}) merged into {} on {} → version {} ({})", key, from,
+          other.version(), key, node, after, rule);
+      return after;
+    });
   }
 
   /**
@@ -352,6 +604,9 @@ final class LocalSupervisor implements Committer, WorkerListener {
       m.put("since", a.since);
       m.put("incarnation", a.incarnation);
       m.put("epoch", a.epoch);
+      if (a.detached) {
+        m.put("detached", a.detachedBecause);
+      }
       if (w != null) {
         m.put("status", w.status().name().toLowerCase(java.util.Locale.ROOT));
         m.put("version", w.snapshot().version());

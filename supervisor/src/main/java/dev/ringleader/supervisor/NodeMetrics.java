@@ -69,6 +69,23 @@ final class NodeMetrics {
         .tag("type", type).register(registry).increment();
   }
 
+  /** An activation began to serve without its name or its backups (partition mode available). */
+  void detached(String type) {
+    Counter.builder("ringleader_detached_activations")
+        .description("activations that served without a global name (provisional, or session lost)")
+        .tag("type", type).register(registry).increment();
+  }
+
+  /**
+   * The conflict resolver merged a duplicate activation's state: "survived" on the node whose worker
+   * took the other's state in, "merged_away" on the node whose detached activation gave way.
+   */
+  void conflictResolved(String type, String role) {
+    Counter.builder("ringleader_conflicts_resolved")
+        .description("duplicate activations whose states the conflict resolver merged, by role")
+        .tag("type", type).tag("role", role).register(registry).increment();
+  }
+
   void replicated(boolean ok, long nanos) {
     Timer.builder("ringleader_replication")
         .description("copies of committed state to backups: time until held by R nodes, by outcome")

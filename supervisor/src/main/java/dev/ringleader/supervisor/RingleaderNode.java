@@ -1,5 +1,6 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.registry.ClusterPaths;
 import dev.ringleader.registry.DuplicateMemberException;
 import dev.ringleader.registry.Member;
@@ -167,15 +168,18 @@ public final class RingleaderNode implements Closeable {
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
         workerPool, Scheduler.system(timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
-        node -> membership.members().containsKey(node), history);
+        node -> membership.members().containsKey(node), history, this::zookeeperConnected);
     replication.setLive(local::isLive);
-    Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics,
-        this::cannotServeOwnIds);
+    UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout());
+    Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
+        this::cannotServe);
+    resolver = new ConflictResolver(id, local, ring, membership, peers, unreachable, settings, events,
+        () -> zookeeperConnected() && cannotServe(PartitionMode.AVAILABLE, true) == null);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
         this::notServingReason);
     handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, this::endSession);
     drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
-        this::leaveAsync).handler());
+        resolver, mode -> cannotServe(mode, false), this::leaveAsync).handler());
     handler = drain;
 
     ring.addListener(this::onRing);
@@ -201,6 +205,7 @@ public final class RingleaderNode implements Closeable {
     }
     pauses = new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id);
     pauses.start();
+    resolver.start(timers);
     registerGauges();
     log.info("node {} started: {} (cluster {}, zk {}, session timeout {} ms)", id, settings.advertiseUrl(),
         settings.cluster(), settings.zk(), settings.sessionTimeout().toMillis());
@@ -217,6 +222,7 @@ public final class RingleaderNode implements Closeable {
   private EventLog events;
   private OwnershipHistory history;
   private PauseDetector pauses;
+  private ConflictResolver resolver;
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
   private ExecutorService rebalancerThread;
@@ -230,6 +236,8 @@ public final class RingleaderNode implements Closeable {
 
   private void registerGauges() {
     metrics.gauge("ringleader_workers_live", "workers live on this node", local::liveCount);
+    metrics.gauge("ringleader_workers_detached", "activations serving without a global name (partition mode "
+        + "available), waiting for the conflict resolver", local::detachedCount);
     metrics.gauge("ringleader_ring_epoch", "the ring epoch this node sees", () -> ring.current().epoch());
     metrics.gauge("ringleader_members", "members ZooKeeper lists", () -> membership.members().size());
     metrics.gauge("ringleader_leader", "1 when this node leads", () -> leadership.isLeader() ? 1 : 0);
@@ -273,10 +281,12 @@ public final class RingleaderNode implements Closeable {
           + (settings.partitionMode() == PartitionMode.CONSISTENT ? "it refuses requests for its IDs"
           : "its live workers keep serving"));
       case LOST -> {
-        log.warn("node {} lost its ZooKeeper session: its names are gone, stopping its workers", settings.nodeId());
-        events.add("session", settings.nodeId() + " lost its ZooKeeper session; its workers stop");
+        log.warn("node {} lost its ZooKeeper session: its names are gone; workers in partition mode consistent stop, "
+            + "those in mode available serve on detached", settings.nodeId());
+        events.add("session", settings.nodeId() + " lost its ZooKeeper session; its workers stop (partition mode "
+            + "consistent) or serve on detached until the conflict resolver merges them (available)");
         if (local != null) {
-          local.stopAllWithoutReleasingNames();
+          local.onSessionLost();
         }
       }
       case RECONNECTED -> {
@@ -292,23 +302,35 @@ public final class RingleaderNode implements Closeable {
     if (state.get() == State.LEAVING) {
       return "node " + settings.nodeId() + " is leaving: handing its workers over";
     }
-    return cannotServeOwnIds();
+    return cannotServe(settings.partitionMode(), false);
   }
 
-  /** Why this node cannot serve the IDs its ring gives it, or null. A leaving node still serves them. */
-  String cannotServeOwnIds() {
+  /** True while the ZooKeeper connection is up (its session may still be an old one). */
+  private boolean zookeeperConnected() {
+    return zk == ConnectionState.CONNECTED || zk == ConnectionState.RECONNECTED;
+  }
+
+  /**
+   * Why this node cannot serve, right now, IDs of a type in partition mode {@code mode}: the IDs
+   * its ring gives it, or ({@code provisional}) IDs whose owner is unreachable; null when it can.
+   * A leaving node still serves them. In mode available a node cut off from ZooKeeper serves on.
+   */
+  String cannotServe(PartitionMode mode, boolean provisional) {
     if ((state.get() != State.STARTED && state.get() != State.LEAVING) || handler == null) {
       return "node " + settings.nodeId() + " is starting or stopped";
-    }
-    if (zk == ConnectionState.LOST) {
-      return "node " + settings.nodeId() + " has no ZooKeeper session";
     }
     if (pauses != null && pauses.suspect()) {
       return "node " + settings.nodeId() + " was frozen (GC pause or stopped process) and is checking its "
           + "ZooKeeper session";
     }
-    if (settings.partitionMode() == PartitionMode.CONSISTENT && zk == ConnectionState.SUSPENDED) {
+    if (mode == PartitionMode.CONSISTENT && zk == ConnectionState.LOST) {
+      return "node " + settings.nodeId() + " has no ZooKeeper session";
+    }
+    if (mode == PartitionMode.CONSISTENT && zk == ConnectionState.SUSPENDED) {
       return "node " + settings.nodeId() + " is cut off from ZooKeeper (partition-mode consistent)";
+    }
+    if (provisional) {
+      return null;
     }
     if (!ring.current().ring().contains(settings.nodeId())) {
       return "node " + settings.nodeId() + " is not in the ring yet (epoch " + ring.current().epoch() + ")";
@@ -393,6 +415,7 @@ public final class RingleaderNode implements Closeable {
   }
 
   private void shutdown() {
+    closeQuietly(resolver);
     closeQuietly(pauses);
     closeQuietly(leadership);
     closeQuietly(membership);

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import dev.ringleader.worker.PartitionMode;
 
 /**
  * The path of one request: owner = ring.owner(type, id); if it is this node, the local supervisor;
@@ -20,6 +20,10 @@ import java.util.function.Supplier;
  * request for an ID it does not own answers {@code 421 wrong_owner} with its epoch; this node then
  * waits (without a thread) for a ring at least that new and tries again, at most
  * {@code forward-retries} times. Never a forward of a forward.
+ *
+ * <p>Partition mode available (per worker type): when the owner does not answer in time, the call
+ * is served here by a provisional (detached) worker, and so are the owner's next calls while it is
+ * marked unreachable; the conflict resolver merges that worker into the owner's once it answers.
  */
 final class Router {
   static final String EPOCH_HEADER = "X-Ringleader-Epoch";
@@ -33,11 +37,16 @@ final class Router {
   private final PeerClient peers;
   private final Settings settings;
   private final NodeMetrics metrics;
-  /** Why this node cannot serve the IDs it owns right now, or null. */
-  private final Supplier<String> cannotServe;
+  /** Why this node cannot serve a call of a type in the given mode right now, or null. */
+  private final java.util.function.BiFunction<PartitionMode, Boolean, String> cannotServe;
+  private final WorkerTypes types;
+  private final UnreachablePeers unreachable;
 
   Router(String self, RingStore ring, RingWaiter waiter, Membership membership, LocalSupervisor local,
-      PeerClient peers, Settings settings, NodeMetrics metrics, Supplier<String> cannotServe) {
+      PeerClient peers, Settings settings, NodeMetrics metrics, WorkerTypes types, UnreachablePeers unreachable,
+      java.util.function.BiFunction<PartitionMode, Boolean, String> cannotServe) {
+    this.types = types;
+    this.unreachable = unreachable;
     this.self = self;
     this.ring = ring;
     this.waiter = waiter;
@@ -62,7 +71,7 @@ final class Router {
     }
     String owner = current.ring().owner(call.key().type(), call.key().id());
     if (owner.equals(self)) {
-      return local(call, current.epoch(), retries);
+      return local(call, current.epoch(), retries, false);
     }
     if (call.forwarded()) {
       if (call.callerEpoch() > current.epoch() && retries == 0) {
@@ -74,6 +83,9 @@ final class Router {
           "node " + self + " does not own " + call.key() + " in ring epoch " + current.epoch()
               + " (owner: " + owner + "); the forwarding node retries", null,
           Json.object().put("epoch", current.epoch()).put("owner", owner))));
+    }
+    if (types.available(call.key().type()) && unreachable.contains(owner)) {
+      return local(call, current.epoch(), retries, true);
     }
     Member member = membership.members().get(owner);
     if (member == null || member.status() != MemberStatus.UP) {
@@ -99,6 +111,13 @@ final class Router {
         .handle((response, error) -> {
           if (error != null) {
             metrics.forwarded("unreachable");
+            if (ErrorResponses.unwrap(error) instanceof PeerUnreachableException u && u.silent()) {
+              unreachable.mark(owner.node());
+              if (types.available(call.key().type())) {
+                // Partition mode available: serve it here; the resolver merges it when the split heals.
+                return local(call, epoch, retries, true);
+              }
+            }
             // Every call is safe to send again: TELLs carry an idempotency key the owner remembers.
             return retryOnNewerRing(call, retries, epoch, Failure.OWNER_UNREACHABLE,
                 "the owner of " + call.key() + ", node " + owner.node() + ", is unreachable ("
@@ -149,8 +168,9 @@ final class Router {
     });
   }
 
-  private CompletableFuture<Answer> local(Call call, long epoch, int retries) {
-    String problem = cannotServe.get();
+  /** Serves the call here: this node owns the ID, or ({@code provisional}) its owner is unreachable. */
+  private CompletableFuture<Answer> local(Call call, long epoch, int retries, boolean provisional) {
+    String problem = cannotServe.apply(types.mode(call.key().type()), provisional);
     if (problem != null) {
       return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_SERVING,
           problem + "; retry shortly", Duration.ofSeconds(1), null));
@@ -160,15 +180,15 @@ final class Router {
       case TELL -> {
         int up = ring.current().ring().nodes().size(); // the ring holds exactly the up members
 
-        if (up < settings.minNodes()) {
+        if (up < settings.minNodes() && !provisional) {
           return CompletableFuture.failedFuture(new RingleaderException(Failure.BELOW_MIN_NODES,
               "only " + up + " of the required " + settings.minNodes() + " nodes are up; writes are refused "
                   + "until more nodes join (reads of live workers still answer)", Duration.ofSeconds(2), null));
         }
-        result = local.tell(call.key(), call.message(), call.requestKey(), epoch);
+        result = local.tell(call.key(), call.message(), call.requestKey(), epoch, provisional);
       }
-      case REQUEST -> result = local.tell(call.key(), call.message(), null, epoch);
-      case READ -> result = local.read(call.key(), epoch);
+      case REQUEST -> result = local.tell(call.key(), call.message(), null, epoch, provisional);
+      case READ -> result = local.read(call.key(), epoch, provisional);
       default -> throw new IllegalStateException(call.kind().toString());
     }
     return result.orTimeout(settings.forwardTimeout().toMillis(), TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.registry.Ring;
 import java.io.IOException;
 import java.io.Reader;

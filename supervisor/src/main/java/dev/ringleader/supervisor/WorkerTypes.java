@@ -1,5 +1,6 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.worker.RestartPolicy;
 import dev.ringleader.worker.WorkerLimits;
 import dev.ringleader.worker.WorkerType;
@@ -15,6 +16,7 @@ final class WorkerTypes {
 
   private final Map<String, WorkerType<?>> types = new LinkedHashMap<>();
   private final Map<String, WorkerLimits> limits = new LinkedHashMap<>();
+  private final Map<String, PartitionMode> modes = new LinkedHashMap<>();
 
   WorkerTypes(Collection<WorkerType<?>> all, Settings settings) {
     for (WorkerType<?> t : all) {
@@ -29,6 +31,7 @@ final class WorkerTypes {
       Duration life = o.lifetime() != null ? o.lifetime() : t.maxLifetime();
       limits.put(t.name(), new WorkerLimits(idle, life, settings.mailboxCapacity(), RestartPolicy.DEFAULT,
           settings.idempotencyWindow()));
+      modes.put(t.name(), t.partitionMode() != null ? t.partitionMode() : settings.partitionMode());
     }
     for (String overridden : settings.typeLimits().keySet()) {
       if (!types.containsKey(overridden)) {
@@ -44,6 +47,15 @@ final class WorkerTypes {
 
   WorkerLimits limits(String name) {
     return limits.get(name);
+  }
+
+  /** The type's partition mode: its own, or the cluster's {@code --partition-mode}. */
+  PartitionMode mode(String name) {
+    return modes.get(name);
+  }
+
+  boolean available(String name) {
+    return modes.get(name) == PartitionMode.AVAILABLE;
   }
 
   Collection<String> names() {

@@ -36,7 +36,7 @@ final class CounterType implements WorkerType<CounterType.Counter> {
     if (!add.isIntegralNumber()) {
       throw new IllegalArgumentException("not an integer: " + add);
     }
-    Counter next = new Counter(state.total().add(context.node(), add.longValue()));
+    Counter next = new Counter(state.total().add(context.writer(), add.longValue()));
     return Step.of(next, Map.of("total", next.total().value()));
   }
 

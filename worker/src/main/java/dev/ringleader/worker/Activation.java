@@ -63,6 +63,7 @@ final class Activation<S> implements Worker<S> {
   private final WorkerKey key;
   private final WorkerLimits limits;
   private final Instant startedAt;
+  private final String writer;
   /** Null when the activation has no maximum lifetime. */
   private final Instant expiresAt;
 
@@ -102,7 +103,9 @@ final class Activation<S> implements Worker<S> {
       WorkerType<S> type,
       WorkerKey key,
       WorkerLimits limits,
-      Instant startedAt) {
+      Instant startedAt,
+      String writer) {
+    this.writer = writer;
     this.runtime = runtime;
     this.type = type;
     this.key = key;
@@ -143,6 +146,10 @@ final class Activation<S> implements Worker<S> {
 
   String node() {
     return runtime.node;
+  }
+
+  String writer() {
+    return writer;
   }
 
   @Override
@@ -211,7 +218,8 @@ final class Activation<S> implements Worker<S> {
   }
 
   @Override
-  public CompletableFuture<Object> mergeIn(S other) {
+  public CompletableFuture<Object> mergeIn(Snapshot<S> other) {
+    Objects.requireNonNull(other, "other");
     if (stopRequest != null) {
       return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
     }
@@ -372,27 +380,30 @@ final class Activation<S> implements Worker<S> {
 
   private boolean handleMerge(Envelope.Merge<S> merge) {
     Snapshot<S> current = committed;
+    Snapshot<S> other = merge.other();
     S merged;
     Object view;
     try {
       if (type.mergeable()) {
-        merged = type.merge(current.state(), merge.other());
-        LOG.info("worker {}: merged a duplicate activation's state with {}.merge", key, type.name());
+        merged = type.merge(current.state(), other.state());
+        LOG.info("worker {}: merged a duplicate activation's state (version {}) into version {} with {}.merge",
+            key, other.version(), current.version(), type.name());
+      } else if (current.version() == 0 && other.version() > 0) {
+        merged = other.state();
+        LOG.info("worker {}: type {} is not mergeable and this activation never committed; took the "
+            + "duplicate's state (version {})", key, type.name(), other.version());
       } else {
         merged = current.state();
-        LOG.info(
-            "worker {}: type {} is not mergeable; kept this activation's state", key, type.name());
+        LOG.info("worker {}: type {} is not mergeable; kept this activation's state (version {}) and dropped "
+            + "the duplicate's (version {})", key, type.name(), current.version(), other.version());
       }
       view = type.view(merged, context);
     } catch (Throwable crash) {
       crashed(merge.reply(), crash, runtime.scheduler.now());
       return true;
     }
-    if (Objects.equals(merged, current.state())) {
-      merge.reply().complete(view);
-      return true;
-    }
-    return commit(current.next(merged, null, null, limits.recentRepliesKept()), view, merge.reply());
+    // Always a new version above both lineages, so that every copy of either side is superseded.
+    return commit(current.mergedWith(other, merged, limits.recentRepliesKept()), view, merge.reply());
   }
 
   /** Starts the commit of {@code next}; the drain continues from its completion. */

@@ -22,6 +22,11 @@ final class ActivationContext implements WorkerContext {
   }
 
   @Override
+  public String writer() {
+    return activation.writer();
+  }
+
+  @Override
   public Instant startedAt() {
     return activation.startedAt();
   }

@@ -18,7 +18,7 @@ sealed interface Envelope {
   record Read(CompletableFuture<Object> reply) implements Envelope {}
 
   /** The state of a duplicate activation, from {@link Worker#mergeIn}. */
-  record Merge<S>(S other, CompletableFuture<Object> reply) implements Envelope {}
+  record Merge<S>(Snapshot<S> other, CompletableFuture<Object> reply) implements Envelope {}
 
   /** The marker after the last accepted message, from {@link Worker#stop}. */
   record Stop<S>(StopReason reason, CompletableFuture<Snapshot<S>> done) implements Envelope {

@@ -56,4 +56,23 @@ public record Snapshot<S>(long version, S state, Map<String, JsonNode> recentRep
     }
     return new Snapshot<>(version + 1, nextState, replies);
   }
+
+  /**
+   * The snapshot after merging a duplicate lineage: version {@code max(this, other) + 1}, the given
+   * state, and the union of both sides' recent replies (this side's win on a shared key; the
+   * oldest beyond {@code repliesKept} are evicted). A pure function.
+   */
+  public Snapshot<S> mergedWith(Snapshot<S> other, S mergedState, int repliesKept) {
+    LinkedHashMap<String, JsonNode> replies = new LinkedHashMap<>(other.recentReplies);
+    for (Map.Entry<String, JsonNode> e : recentReplies.entrySet()) {
+      replies.remove(e.getKey());
+      replies.put(e.getKey(), e.getValue());
+    }
+    var oldest = replies.keySet().iterator();
+    while (replies.size() > repliesKept && oldest.hasNext()) {
+      oldest.next();
+      oldest.remove();
+    }
+    return new Snapshot<>(Math.max(version, other.version) + 1, mergedState, replies);
+  }
 }

@@ -77,12 +77,16 @@ public interface Worker<S> {
   CompletableFuture<Object> read();
 
   /**
-   * In mailbox order, merges the state of a duplicate activation into this one with {@link
-   * WorkerType#merge} when the type is {@link WorkerType#mergeable()} (keeps this state
-   * otherwise), commits it like a change and completes with the merged view. Runs during a
-   * back-off too, so that the other activation's state is not lost.
+   * In mailbox order, merges the last snapshot of a duplicate activation into this one (the
+   * conflict resolver's step, docs/conflict-resolution.md): the state becomes {@link
+   * WorkerType#merge}{@code (this, other)} when the type is {@link WorkerType#mergeable()};
+   * otherwise this state is kept, unless this activation never committed (version 0), in which
+   * case the other's state is taken. The version becomes {@code max(this, other) + 1} and the
+   * recent replies are the union of both, so a retry on either side gets its reply. Committed
+   * like a change; completes with the merged view. Runs during a back-off too, so that the other
+   * activation's state is not lost.
    */
-  CompletableFuture<Object> mergeIn(S other);
+  CompletableFuture<Object> mergeIn(Snapshot<S> other);
 
   /**
    * Stops taking messages (new ones fail with {@link WorkerFailure.Kind#STOPPED}), answers the

@@ -11,6 +11,14 @@ public interface WorkerContext {
   /** The name of the node this activation runs on. */
   String node();
 
+  /**
+   * The name under which this activation's changes count in a per-writer mergeable state ({@link
+   * PNCounter}, {@link LWWMap}): different for any two activations of one ID that may run at the
+   * same time, e.g. on both sides of a netsplit (the node's name and its ZooKeeper session
+   * generation), and the same for successive activations of one lineage, so such states stay small.
+   */
+  String writer();
+
   /** When this activation started. */
   Instant startedAt();
 

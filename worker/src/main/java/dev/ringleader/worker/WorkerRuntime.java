@@ -51,10 +51,20 @@ public final class WorkerRuntime {
    */
   public <S> Worker<S> activate(
       WorkerType<S> type, String id, Snapshot<S> restored, WorkerLimits limits) {
+    return activate(type, id, restored, limits, node);
+  }
+
+  /**
+   * As {@link #activate(WorkerType, String, Snapshot, WorkerLimits)}, with the name its changes count
+   * under in mergeable states ({@link WorkerContext#writer()}); the node's name by default.
+   */
+  public <S> Worker<S> activate(
+      WorkerType<S> type, String id, Snapshot<S> restored, WorkerLimits limits, String writer) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(writer, "writer");
     Activation<S> activation =
-        new Activation<>(this, type, new WorkerKey(type.name(), id), limits, scheduler.now());
+        new Activation<>(this, type, new WorkerKey(type.name(), id), limits, scheduler.now(), writer);
     activation.start(restored);
     return activation;
   }

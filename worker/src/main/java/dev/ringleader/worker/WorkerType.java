@@ -41,6 +41,15 @@ public interface WorkerType<S> {
     return survivor;
   }
 
+  /**
+   * What this type's workers do when their node is cut off from ZooKeeper or from an ID's owner
+   * (see {@link PartitionMode}); null, the default, means the cluster's {@code --partition-mode}.
+   * A cache may prefer {@link PartitionMode#AVAILABLE}, a ledger {@link PartitionMode#CONSISTENT}.
+   */
+  default PartitionMode partitionMode() {
+    return null;
+  }
+
   /** An idle worker (no message for this long) is passivated. Zero means never. */
   default Duration idleTimeout() {
     return Duration.ofMinutes(5);

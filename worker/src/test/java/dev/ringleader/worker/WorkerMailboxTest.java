@@ -149,13 +149,16 @@ class WorkerMailboxTest {
         runtime.activate(type, "a", Snapshot.initial(PNCounter.zero().add("node1", 3)),
             TestTypes.limits(10));
 
-    CompletableFuture<Object> merged = worker.mergeIn(PNCounter.zero().add("node2", 4));
+    CompletableFuture<Object> merged = worker.mergeIn(new Snapshot<>(5, PNCounter.zero().add("node2", 4),
+        java.util.Map.of("their-key", MAPPER.valueToTree(4))));
     executor.runAll();
 
     assertEquals(7L, Await.value(merged));
     assertEquals(1, commits.get());
-    assertEquals(1L, worker.snapshot().version());
+    // Above both lineages (this one was at 0, the other at 5), with both sides' remembered replies.
+    assertEquals(6L, worker.snapshot().version());
     assertEquals(7L, worker.snapshot().state().value());
+    assertEquals(java.util.Set.of("their-key"), worker.snapshot().recentReplies().keySet());
   }
 
   @Test
@@ -163,11 +166,23 @@ class WorkerMailboxTest {
     Worker<Long> worker = runtime().activate(counting, "a", null, TestTypes.limits(10));
     worker.tell(add(2), null);
 
-    CompletableFuture<Object> merged = worker.mergeIn(40L);
+    CompletableFuture<Object> merged = worker.mergeIn(new Snapshot<>(3, 40L, null));
     executor.runAll();
 
     assertEquals(2L, Await.value(merged));
     assertEquals(2L, worker.snapshot().state());
+    assertEquals(4L, worker.snapshot().version());
+  }
+
+  @Test
+  void mergeInTakesTheOtherStateOfATypeThatIsNotMergeableWhenThisOneNeverCommitted() throws Exception {
+    Worker<Long> worker = runtime().activate(counting, "a", null, TestTypes.limits(10));
+
+    CompletableFuture<Object> merged = worker.mergeIn(new Snapshot<>(3, 40L, null));
+    executor.runAll();
+
+    assertEquals(40L, Await.value(merged));
+    assertEquals(4L, worker.snapshot().version());
   }
 
   /** A counter kept as a {@link PNCounter}, viewed as its value. */

@@ -1,0 +1,225 @@
+package dev.ringleader.supervisor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.MemberStatus;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.worker.WorkerKey;
+import io.undertow.util.Methods;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives every detached activation of this node (provisional, or left over from a lost session) back
+ * to the owner the current ring names, once this node is in touch with ZooKeeper and that owner
+ * answers: the detached worker stops, its last state goes to the owner, the owner merges it into
+ * its worker with {@code WorkerType.merge} and commits the result above both versions. The ring
+ * owner always survives. Protocol and scenarios: {@code docs/conflict-resolution.md}.
+ *
+ * <p>Runs every {@link #ROUND} on the node's timer thread; each key has at most one resolution in
+ * flight; a failed one is tried again next round (a merge is idempotent for a mergeable type).
+ */
+final class ConflictResolver implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(ConflictResolver.class);
+  static final Duration ROUND = Duration.ofMillis(500);
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+  private static final int MAX_IN_FLIGHT = 64;
+
+  private final String self;
+  private final LocalSupervisor local;
+  private final RingStore ring;
+  private final Membership membership;
+  private final PeerClient peers;
+  private final UnreachablePeers unreachable;
+  private final Settings settings;
+  private final EventLog events;
+  /** True while this node is connected to ZooKeeper and serving. */
+  private final BooleanSupplier inTouch;
+  private final Set<WorkerKey> inFlight = ConcurrentHashMap.newKeySet();
+  private volatile ScheduledFuture<?> rounds;
+
+  ConflictResolver(String self, LocalSupervisor local, RingStore ring, Membership membership, PeerClient peers,
+      UnreachablePeers unreachable, Settings settings, EventLog events, BooleanSupplier inTouch) {
+    this.self = self;
+    this.local = local;
+    this.ring = ring;
+    this.membership = membership;
+    this.peers = peers;
+    this.unreachable = unreachable;
+    this.settings = settings;
+    this.events = events;
+    this.inTouch = inTouch;
+  }
+
+  void start(ScheduledExecutorService timers) {
+    rounds = timers.scheduleWithFixedDelay(this::round, ROUND.toMillis(), ROUND.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One pass over the unresolved keys; cheap when there are none. */
+  void round() {
+    try {
+      if (!inTouch.getAsBoolean()) {
+        return; // cut off: detached activations serve on
+      }
+      VersionedRing current = ring.current();
+      if (current.ring().isEmpty() || !current.ring().contains(self) && !membership.members().containsKey(self)) {
+        return;
+      }
+      Set<String> probed = new HashSet<>();
+      for (WorkerKey key : local.unresolved()) {
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+          return;
+        }
+        String owner = current.ring().owner(key.type(), key.id());
+        Member member = owner.equals(self) ? null : membership.members().get(owner);
+        if (!owner.equals(self) && (member == null || member.status() != MemberStatus.UP)) {
+          continue; // the ring is about to change; the next round sees the new owner
+        }
+        if (!owner.equals(self) && unreachable.contains(owner)) {
+          if (probed.add(owner)) {
+            probe(member);
+          }
+          continue;
+        }
+        if (!inFlight.add(key)) {
+          continue;
+        }
+        CompletableFuture<Void> done = owner.equals(self)
+            ? resolveHere(key, current.epoch())
+            : resolveAt(key, member, current.epoch());
+        done.whenComplete((v, e) -> {
+          inFlight.remove(key);
+          if (e != null) {
+            log.debug("resolution of {} with {} not done yet: {}", key, owner, ErrorResponses.unwrap(e).toString());
+          }
+        });
+      }
+    } catch (RuntimeException e) {
+      log.warn("conflict resolver round failed", e);
+    }
+  }
+
+  /** This node owns the key: its detached activation stops and its state is merged here. */
+  private CompletableFuture<Void> resolveHere(WorkerKey key, long epoch) {
+    return local.retireDetached(key).thenCompose(states -> {
+      if (states.isEmpty()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return local.settleHere(key, epoch).thenAccept(version -> events.add("resolve", key + ": " + states.size()
+          + " detached state(s) of " + self + " merged into its own worker here (version " + version + ")"));
+    });
+  }
+
+  /** Another node owns the key: the detached activation here stops and its last states go there. */
+  private CompletableFuture<Void> resolveAt(WorkerKey key, Member owner, long epoch) {
+    return local.retireDetached(key).thenCompose(states -> {
+      CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+      for (StoredState s : states) {
+        chain = chain.thenCompose(v -> send(key, owner, s, epoch));
+      }
+      return chain;
+    });
+  }
+
+  private CompletableFuture<Void> send(WorkerKey key, Member owner, StoredState state, long epoch) {
+    String path = "/internal/merge/" + key.type() + "/" + key.id() + "?from=" + self;
+    return peers.send(owner.url(), Methods.POST, path, Map.of(Router.EPOCH_HEADER, Long.toString(epoch)),
+            Json.MAPPER.valueToTree(state).toString(), settings.forwardTimeout())
+        .handle((r, e) -> {
+          if (e != null) {
+            if (ErrorResponses.unwrap(e) instanceof PeerUnreachableException u && u.silent()) {
+              unreachable.mark(owner.node());
+            }
+            throw new IllegalStateException("node " + owner.node() + " did not take the state: "
+                + ErrorResponses.unwrap(e).getMessage());
+          }
+          if (r.status() != 200) {
+            throw new IllegalStateException("node " + owner.node() + " answered " + r.status() + ": " + r.body());
+          }
+          long version;
+          try {
+            version = Json.MAPPER.readTree(r.body()).path("version").asLong(-1);
+          } catch (Exception x) {
+            version = -1;
+          }
+          local.resolved(key, state, owner.node(), version);
+          events.add("resolve", key + ": the detached state of " + self + " (version " + state.version()
+              + ") merged into " + owner.node() + "'s worker (version " + version + ")");
+          return null;
+        });
+  }
+
+  /** Any answer from a node marked unreachable clears the mark. */
+  private void probe(Member member) {
+    peers.send(member.url(), Methods.GET, "/health", Map.of(), null, PROBE_TIMEOUT).whenComplete((r, e) -> {
+      if (e == null) {
+        unreachable.clear(member.node());
+      }
+    });
+  }
+
+  /**
+   * {@code POST /internal/merge/{type}/{id}?from=N}: the last state of node N's detached activation,
+   * to merge into this node's worker. Only the ring owner takes it ({@code 421} otherwise; the
+   * sender tries again with a newer ring).
+   */
+  CompletableFuture<Answer> accept(WorkerKey key, String from, JsonNode body, String cannotServe) {
+    StoredState state;
+    try {
+      state = Json.MAPPER.treeToValue(body, StoredState.class);
+    } catch (Exception e) {
+      state = null;
+    }
+    if (state == null || state.state() == null || state.version() < 0 || from == null || from.isEmpty()) {
+      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON,
+          "a merge is POST /internal/merge/{type}/{id}?from=<node> with {\"version\",\"state\",\"recentReplies\"}"));
+    }
+    VersionedRing current = ring.current();
+    String owner = current.ring().isEmpty() ? null : current.ring().owner(key.type(), key.id());
+    if (!self.equals(owner)) {
+      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.WRONG_OWNER,
+          "node " + self + " does not own " + key + " in ring epoch " + current.epoch() + " (owner: " + owner + ")",
+          null, Json.object().put("epoch", current.epoch()).put("owner", owner))));
+    }
+    if (cannotServe != null) {
+      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING,
+          cannotServe + "; retry shortly", Duration.ofSeconds(1), null)));
+    }
+    StoredState other = state.recentReplies() == null
+        ? new StoredState(state.version(), state.state(), Map.of(), state.owner()) : state;
+    return local.mergeDuplicate(key, other, from, current.epoch())
+        .thenApply(version -> Answer.ok(Map.of("version", version, "node", self)))
+        .exceptionally(ErrorResponses::of);
+  }
+
+  @Override
+  public void close() {
+    ScheduledFuture<?> r = rounds;
+    if (r != null) {
+      r.cancel(false);
+    }
+  }
+
+  /** How many keys wait for a resolution here (for tests and views). */
+  int unresolvedCount() {
+    return local.unresolved().size();
+  }
+
+  List<WorkerKey> inFlight() {
+    return List.copyOf(inFlight);
+  }
+}
