@@ -86,15 +86,15 @@ final class TestCluster implements AutoCloseable {
    * of its HTTP port (so other nodes reach it only through that), and its own links to other nodes
    * come from a loopback address of its own ({@code peer-bind-address} 127.0.0.(10+k)), which is how
    * the other nodes' inbound proxies tell it apart. Tests still talk to its port directly ({@link #url}).
+   * A node restarted under the same name keeps its source address and gets new, healed proxies.
    */
   RingleaderNode startSplittable(String id) throws IOException {
     int port = freePort();
     TcpProxy zkProxy = new TcpProxy(zk.getPort());
     TcpProxy inbound = new TcpProxy(port);
-    String address = "127.0.0." + (10 + peerAddresses.size() + 1);
-    zkProxies.put(id, zkProxy);
-    inboundProxies.put(id, inbound);
-    peerAddresses.put(id, address);
+    String address = peerAddresses.computeIfAbsent(id, k -> "127.0.0." + (11 + peerAddresses.size()));
+    closeIfPresent(zkProxies.put(id, zkProxy));
+    closeIfPresent(inboundProxies.put(id, inbound));
     return start(id, zkProxy.address(), port,
         Map.of("advertise-url", "http://" + inbound.address(), "peer-bind-address", address));
   }
@@ -138,6 +138,12 @@ final class TestCluster implements AutoCloseable {
     for (TcpProxy p : inboundProxies.values()) {
       p.heal();
       p.unblockAll();
+    }
+  }
+
+  private static void closeIfPresent(TcpProxy previous) throws IOException {
+    if (previous != null) {
+      previous.close();
     }
   }
 
