@@ -12,6 +12,8 @@ import io.undertow.util.StringReadChannelListener;
 import io.undertow.util.StringWriteChannelListener;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +39,8 @@ final class PeerClient implements Closeable {
 
   private final XnioWorker worker;
   private final ByteBufferPool buffers;
+  /** The local address (any port) every new connection is made from; null lets the OS choose. */
+  private final InetSocketAddress bindAddress;
   private final UndertowClient client = UndertowClient.getInstance();
   private final Map<String, ConcurrentLinkedDeque<ClientConnection>> idle = new ConcurrentHashMap<>();
   /** Parsed peer URLs, by base URL (parsing one per request shows in profiles). */
@@ -44,9 +48,11 @@ final class PeerClient implements Closeable {
   private final Map<String, HttpString> headerNames = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  PeerClient(XnioWorker worker, ByteBufferPool buffers) {
+  /** With {@code bindAddress} null, the OS chooses the local address of each connection. */
+  PeerClient(XnioWorker worker, ByteBufferPool buffers, InetAddress bindAddress) {
     this.worker = worker;
     this.buffers = buffers;
+    this.bindAddress = bindAddress == null ? null : new InetSocketAddress(bindAddress, 0);
   }
 
   /**
@@ -111,7 +117,7 @@ final class PeerClient implements Closeable {
         out.completeExceptionally(new PeerUnreachableException(
             "cannot connect to " + baseUrl + ": " + e.getMessage(), e));
       }
-    }, uri(baseUrl), worker, buffers, OptionMap.EMPTY);
+    }, bindAddress, uri(baseUrl), worker, buffers, OptionMap.EMPTY);
   }
 
   /** A failure on a connection before any byte of an answer arrived. */

@@ -162,7 +162,8 @@ public final class RingleaderNode implements Closeable {
       }
       throw new StartupException("cannot start HTTP on " + settings.host() + ":" + settings.port() + ": " + c, e);
     }
-    peers = new PeerClient(http.getWorker(), new DefaultByteBufferPool(false, 16 * 1024));
+    peers = new PeerClient(http.getWorker(), new DefaultByteBufferPool(false, 16 * 1024),
+        settings.peerBindAddress());
     StateStore store = new StateStore();
     replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics, rebalancerThread);
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),

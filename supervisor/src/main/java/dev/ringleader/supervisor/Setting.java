@@ -18,6 +18,7 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("host", "127.0.0.1", "an address to bind", "HTTP bind address"),
       new Setting("port", "8080", "1-65535", "HTTP port"),
       new Setting("advertise-url", "http://<host>:<port>", "http URL", "the URL other nodes use to reach this one"),
+      new Setting("peer-bind-address", "(none: the OS chooses)", "an IPv4 or IPv6 literal", "local address of outgoing connections to other nodes (forwards, replica copies, handoff); fault-injection tests use it to tell nodes' links apart on loopback"),
       new Setting("zk", "127.0.0.1:2181", "host:port[,host:port...]", "ZooKeeper connect string"),
       new Setting("session-timeout-ms", "10000", "1000-120000", "ZooKeeper session timeout: how long a dead node keeps its IDs"),
       new Setting("connection-timeout-ms", "5000", "500-120000", "how long start-up waits for ZooKeeper"),

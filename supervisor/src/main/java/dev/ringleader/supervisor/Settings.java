@@ -4,6 +4,8 @@ import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.registry.Ring;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ public record Settings(
     String host,
     int port,
     String advertiseUrl,
+    InetAddress peerBindAddress,
     String zk,
     Duration sessionTimeout,
     Duration connectionTimeout,
@@ -49,6 +52,8 @@ public record Settings(
   public record TypeLimits(Duration idleTimeout, Duration lifetime) {}
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
   private static final Pattern TYPE_KEY = Pattern.compile("type\\.([A-Za-z0-9_-]{1,64})\\.(idle-timeout-ms|lifetime-ms)");
 
   /** Builds settings from flags, environment and (if named) a properties file. */
@@ -138,6 +143,7 @@ public record Settings(
         host,
         port,
         advertise.endsWith("/") ? advertise.substring(0, advertise.length() - 1) : advertise,
+        r.address("peer-bind-address"),
         r.string("zk", "127.0.0.1:2181"),
         Duration.ofMillis(r.integer("session-timeout-ms", 10_000, 1_000, 120_000)),
         Duration.ofMillis(r.integer("connection-timeout-ms", 5_000, 500, 120_000)),
@@ -221,6 +227,22 @@ public record Settings(
         throw new SettingsException("invalid setting --" + name + "=" + v + ": must be " + min + "-" + max);
       }
       return (int) n;
+    }
+
+    /** An IPv4 or IPv6 literal (never a host name: no lookup), or null when the setting is absent. */
+    InetAddress address(String name) {
+      String v = string(name, null);
+      if (v == null) {
+        return null;
+      }
+      if (IPV4.matcher(v).matches() || IPV6.matcher(v).matches()) {
+        try {
+          return InetAddress.getByName(v); // a literal: parsed, not looked up
+        } catch (UnknownHostException e) {
+          // not a valid IPv6 literal after all
+        }
+      }
+      throw new SettingsException("invalid setting --" + name + "=" + v + ": must be an IPv4 or IPv6 address literal");
     }
 
     <E extends Enum<E>> E choice(String name, Class<E> type, E def) {

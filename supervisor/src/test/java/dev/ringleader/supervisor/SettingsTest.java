@@ -37,6 +37,19 @@ class SettingsTest {
     assertMessage("--session-timeout-ms=10", Map.of("id", "n", "session-timeout-ms", "10"));
   }
 
+  @Test
+  void peerBindAddressIsAnAddressLiteralOrAbsent() {
+    assertEquals(null, Settings.of(Map.of("id", "n")).peerBindAddress());
+    assertEquals("127.0.0.11", Settings.of(Map.of("id", "n", "peer-bind-address", "127.0.0.11"))
+        .peerBindAddress().getHostAddress());
+    assertEquals("0:0:0:0:0:0:0:1", Settings.of(Map.of("id", "n", "peer-bind-address", "::1"))
+        .peerBindAddress().getHostAddress());
+    for (String bad : new String[] {"localhost", "127.0.0.256", "10.0.0", "::g", "1:2:3:4:5:6:7:8:9", "[::1]"}) {
+      assertMessage("--peer-bind-address=" + bad + ": must be an IPv4 or IPv6 address literal",
+          Map.of("id", "n", "peer-bind-address", bad));
+    }
+  }
+
   private static void assertMessage(String expected, Map<String, String> values) {
     SettingsException e = assertThrows(SettingsException.class, () -> Settings.of(values));
     assertTrue(e.getMessage().contains(expected), e.getMessage());

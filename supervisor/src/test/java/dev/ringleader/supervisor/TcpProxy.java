@@ -6,13 +6,17 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of one target port, for fault injection: {@link #cut()} makes it
  * a black hole (bytes and new connections are held, nothing is delivered, nothing is closed: a silent
- * partition), {@link #heal()} lets traffic flow again. Threads per connection; for tests only.
+ * partition), {@link #heal()} lets traffic flow again. {@link #block(String)} does the same for the
+ * connections from one source address only (the client's address as the proxy sees it), so that
+ * clients bound to distinct loopback addresses can be cut apart. Threads per connection; for tests only.
  */
 final class TcpProxy implements AutoCloseable {
   private final int targetPort;
@@ -21,6 +25,8 @@ final class TcpProxy implements AutoCloseable {
   private final Object gate = new Object();
   /** Guarded by {@link #gate}. */
   private boolean cut;
+  /** Source addresses whose connections are held. Guarded by {@link #gate}. */
+  private final Set<String> blocked = new HashSet<>();
   private volatile boolean closed;
 
   TcpProxy(int targetPort) throws IOException {
@@ -54,9 +60,36 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private void awaitOpen() throws InterruptedException {
+  /**
+   * From now on nothing passes, in either direction, on old or new connections whose client has this
+   * address (as {@link java.net.InetAddress#getHostAddress()} spells it, e.g. {@code 127.0.0.11}).
+   */
+  void block(String sourceAddress) {
     synchronized (gate) {
-      while (cut && !closed) {
+      blocked.add(sourceAddress);
+    }
+  }
+
+  /** Connections from this address flow again (held bytes are delivered late). */
+  void unblock(String sourceAddress) {
+    synchronized (gate) {
+      blocked.remove(sourceAddress);
+      gate.notifyAll();
+    }
+  }
+
+  /** Connections from every blocked address flow again. */
+  void unblockAll() {
+    synchronized (gate) {
+      blocked.clear();
+      gate.notifyAll();
+    }
+  }
+
+  /** Waits while traffic of a connection from this source may not pass. */
+  private void awaitOpen(String source) throws InterruptedException {
+    synchronized (gate) {
+      while ((cut || blocked.contains(source)) && !closed) {
         gate.wait(100);
       }
     }
@@ -77,24 +110,26 @@ final class TcpProxy implements AutoCloseable {
   }
 
   private void connect(Socket client) {
+    String source = client.getInetAddress().getHostAddress();
     try {
-      awaitOpen();
+      awaitOpen(source);
       Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
       sockets.add(upstream);
-      pump(client, upstream);
-      pump(upstream, client);
+      pump(client, upstream, source);
+      pump(upstream, client, source);
     } catch (IOException | InterruptedException e) {
       closeQuietly(client);
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  /** Copies one direction of the connection from {@code source}, holding bytes while it is cut. */
+  private void pump(Socket from, Socket to, String source) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[8192];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
-          awaitOpen();
+          awaitOpen(source);
           out.write(buf, 0, n);
           out.flush();
         }

@@ -66,35 +66,126 @@ final class TestCluster implements AutoCloseable {
 
   /** Per node: a proxy between it and ZooKeeper, for nodes started with {@link #startBehindProxy}. */
   final Map<String, TcpProxy> zkProxies = new LinkedHashMap<>();
+  /** Per node started with {@link #startSplittable}: the proxy other nodes reach it through. */
+  final Map<String, TcpProxy> inboundProxies = new LinkedHashMap<>();
+  /** Per node started with {@link #startSplittable}: the loopback address its links to other nodes come from. */
+  private final Map<String, String> peerAddresses = new LinkedHashMap<>();
+  /** Per node: its own HTTP port's URL, which tests use (its advertised URL may be a proxy's). */
+  private final Map<String, String> directUrls = new HashMap<>();
 
   /** Starts a node whose ZooKeeper traffic goes through a {@link TcpProxy} that a test can cut. */
   RingleaderNode startBehindProxy(String id) throws IOException {
     TcpProxy proxy = new TcpProxy(zk.getPort());
     zkProxies.put(id, proxy);
-    return start(id, proxy.address());
+    return start(id, proxy.address(), freePort(), Map.of());
+  }
+
+  /**
+   * Starts a node that a test can cut from ZooKeeper and from other splittable nodes: its ZooKeeper
+   * traffic goes through a proxy (as {@link #startBehindProxy}), it advertises an inbound proxy in front
+   * of its HTTP port (so other nodes reach it only through that), and its own links to other nodes
+   * come from a loopback address of its own ({@code peer-bind-address} 127.0.0.(10+k)), which is how
+   * the other nodes' inbound proxies tell it apart. Tests still talk to its port directly ({@link #url}).
+   * A node restarted under the same name keeps its source address and gets new, healed proxies.
+   */
+  RingleaderNode startSplittable(String id) throws IOException {
+    int port = freePort();
+    TcpProxy zkProxy = new TcpProxy(zk.getPort());
+    TcpProxy inbound = new TcpProxy(port);
+    String address = peerAddresses.computeIfAbsent(id, k -> "127.0.0." + (11 + peerAddresses.size()));
+    closeIfPresent(zkProxies.put(id, zkProxy));
+    closeIfPresent(inboundProxies.put(id, inbound));
+    return start(id, zkProxy.address(), port,
+        Map.of("advertise-url", "http://" + inbound.address(), "peer-bind-address", address));
+  }
+
+  /** Splittable nodes {@code a} and {@code b} can no longer reach each other, in either direction. */
+  void cutLink(String a, String b) {
+    inbound(a).block(peerAddress(b));
+    inbound(b).block(peerAddress(a));
+  }
+
+  /** Splittable nodes {@code a} and {@code b} reach each other again (held bytes are delivered late). */
+  void healLink(String a, String b) {
+    inbound(a).unblock(peerAddress(b));
+    inbound(b).unblock(peerAddress(a));
+  }
+
+  /**
+   * Cuts the splittable nodes in {@code side} off from ZooKeeper and from every splittable node not
+   * in {@code side}; nodes in {@code side} still reach each other. ZooKeeper stays with the other side.
+   */
+  void split(Set<String> side) {
+    for (String a : side) {
+      requireSplittable(a);
+      zkProxies.get(a).cut();
+      for (String b : inboundProxies.keySet()) {
+        if (!side.contains(b)) {
+          cutLink(a, b);
+        }
+      }
+    }
+  }
+
+  /** Cuts one splittable node off from ZooKeeper and from every other splittable node (1 | N-1). */
+  void isolate(String id) {
+    split(Set.of(id));
+  }
+
+  /** Heals every proxy and every link: ZooKeeper and node-to-node traffic flows again everywhere. */
+  void healAll() {
+    zkProxies.values().forEach(TcpProxy::heal);
+    for (TcpProxy p : inboundProxies.values()) {
+      p.heal();
+      p.unblockAll();
+    }
+  }
+
+  private static void closeIfPresent(TcpProxy previous) throws IOException {
+    if (previous != null) {
+      previous.close();
+    }
+  }
+
+  private TcpProxy inbound(String id) {
+    requireSplittable(id);
+    return inboundProxies.get(id);
+  }
+
+  private String peerAddress(String id) {
+    requireSplittable(id);
+    return peerAddresses.get(id);
+  }
+
+  private void requireSplittable(String id) {
+    if (!peerAddresses.containsKey(id)) {
+      throw new IllegalArgumentException(id + " was not started with startSplittable");
+    }
   }
 
   RingleaderNode start(String id) {
-    return start(id, connectString());
+    return start(id, connectString(), freePort(), Map.of());
   }
 
   String connectString() {
     return ensemble != null ? ensemble.getConnectString() : zk.getConnectString();
   }
 
-  private RingleaderNode start(String id, String zkAddress) {
+  private RingleaderNode start(String id, String zkAddress, int port, Map<String, String> own) {
     Map<String, String> s = new HashMap<>();
     s.put("id", id);
-    s.put("port", Integer.toString(freePort()));
+    s.put("port", Integer.toString(port));
     s.put("zk", zkAddress);
     s.put("cluster", cluster);
     s.put("session-timeout-ms", "3000");
     s.put("request-type", "tick");
     s.put("worker-threads", "4");
     s.putAll(common);
+    s.putAll(own);
     RingleaderNode node = new RingleaderNode(Settings.of(s), types);
     node.start();
     nodes.put(id, node);
+    directUrls.put(id, "http://127.0.0.1:" + port);
     return node;
   }
 
@@ -102,13 +193,15 @@ final class TestCluster implements AutoCloseable {
     return nodes.get(id);
   }
 
+  /** The node's own HTTP port, never a proxy: what a test's client talks to. */
   String url(String id) {
-    return nodes.get(id).url();
+    return directUrls.get(id);
   }
 
+  /** {@link #url} of every running node. */
   List<String> urls() {
     List<String> out = new ArrayList<>();
-    nodes.values().forEach(n -> out.add(n.url()));
+    nodes.keySet().forEach(id -> out.add(directUrls.get(id)));
     return out;
   }
 
@@ -167,12 +260,15 @@ final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    zkProxies.values().forEach(TcpProxy::heal); // a node cut off from ZooKeeper would stall its own close
+    healAll(); // a node cut off from ZooKeeper or its peers would stall its own close
     for (RingleaderNode n : nodes.values()) {
       n.crash();
     }
     nodes.clear();
     for (TcpProxy p : zkProxies.values()) {
+      p.close();
+    }
+    for (TcpProxy p : inboundProxies.values()) {
       p.close();
     }
     if (observer != null) {
