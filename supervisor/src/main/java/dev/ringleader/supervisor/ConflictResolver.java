@@ -36,7 +36,6 @@ import org.slf4j.LoggerFactory;
 final class ConflictResolver implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ConflictResolver.class);
   static final Duration ROUND = Duration.ofMillis(500);
-  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   private static final int MAX_IN_FLIGHT = 64;
 
   private final String self;
@@ -91,7 +90,7 @@ final class ConflictResolver implements Closeable {
         }
         if (!owner.equals(self) && unreachable.contains(owner)) {
           if (probed.add(owner)) {
-            probe(member);
+            unreachable.probe(owner, member.url());
           }
           continue;
         }
@@ -161,15 +160,6 @@ final class ConflictResolver implements Closeable {
               + ") merged into " + owner.node() + "'s worker (version " + version + ")");
           return null;
         });
-  }
-
-  /** Any answer from a node marked unreachable clears the mark. */
-  private void probe(Member member) {
-    peers.send(member.url(), Methods.GET, "/health", Map.of(), null, PROBE_TIMEOUT).whenComplete((r, e) -> {
-      if (e == null) {
-        unreachable.clear(member.node());
-      }
-    });
   }
 
   /**

@@ -103,11 +103,25 @@ final class HttpApi {
             ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath())));
     return ex -> {
       try {
+        String deadline = ex.getRequestHeaders().getFirst(PeerClient.DEADLINE_HEADER);
+        if (deadline != null && pastDeadline(deadline)) {
+          send(ex, ErrorResponses.of(Failure.TIMEOUT, "this request between nodes arrived after its deadline ("
+              + deadline + "): the sender has given up on it, so it is not applied"));
+          return;
+        }
         routes.handleRequest(ex);
       } catch (RuntimeException e) {
         send(ex, ErrorResponses.of(e));
       }
     };
+  }
+
+  private static boolean pastDeadline(String deadline) {
+    try {
+      return System.currentTimeMillis() > Long.parseLong(deadline);
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Static dashboard files from the jar (resources under {@code dashboard/}); no build step. */

@@ -193,6 +193,10 @@ final class LocalSupervisor implements Committer, WorkerListener {
     a.detached = true;
     a.detachedBecause = why;
     writerGeneration.incrementAndGet();
+    // This node's own copy may hold a version its backups never acknowledged; another activation
+    // may commit that same version number with other content. The detached worker holds all of it
+    // and its state is merged, so the copy goes (it would shadow the other lineage's copies here).
+    store.removeIfOwner(a.key, node);
     metrics.detached(a.key.type());
     history.add(a.key, a.epoch, "detached", why);
     log.warn("worker {} on {} is detached ({}); it serves on and is merged when the split heals", a.key, node, why);
@@ -470,6 +474,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   int detachedCount() {
     return (int) live.values().stream().filter(a -> a.detached).count();
+  }
+
+  /** How many last states of detached activations wait for the conflict resolver. */
+  int awaitingMerge() {
+    return pending.values().stream().mapToInt(List::size).sum();
   }
 
   /**

@@ -55,13 +55,21 @@ final class PeerClient implements Closeable {
     this.bindAddress = bindAddress == null ? null : new InetSocketAddress(bindAddress, 0);
   }
 
+  /** Epoch milliseconds after which the receiver must not act on a request between nodes. */
+  static final String DEADLINE_HEADER = "X-Ringleader-Deadline";
+
   /**
    * Sends one request. Fails with {@link PeerUnreachableException} when the peer cannot be reached
    * or does not answer within {@code timeout}.
    */
   CompletableFuture<PeerResponse> send(String baseUrl, HttpString method, String path,
-      Map<String, String> headers, String body, Duration timeout) {
+      Map<String, String> callerHeaders, String body, Duration timeout) {
     CompletableFuture<PeerResponse> out = new CompletableFuture<>();
+    // The receiver drops the request if it arrives after this instant: by then this node has given
+    // up on it and may have acted otherwise (a provisional worker), so a late delivery — bytes held
+    // by a partitioned network and delivered when it heals — must change nothing.
+    Map<String, String> headers = new java.util.HashMap<>(callerHeaders);
+    headers.put(DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()));
     if (closed) {
       out.completeExceptionally(new PeerUnreachableException("client closed", null));
       return out;

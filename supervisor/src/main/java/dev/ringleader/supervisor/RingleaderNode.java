@@ -171,7 +171,7 @@ public final class RingleaderNode implements Closeable {
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
         node -> membership.members().containsKey(node), history, this::zookeeperConnected);
     replication.setLive(local::isLive);
-    UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout());
+    UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
         this::cannotServe);
     resolver = new ConflictResolver(id, local, ring, membership, peers, unreachable, settings, events,

@@ -111,12 +111,15 @@ final class Router {
         .handle((response, error) -> {
           if (error != null) {
             metrics.forwarded("unreachable");
-            if (ErrorResponses.unwrap(error) instanceof PeerUnreachableException u && u.silent()) {
-              unreachable.mark(owner.node());
-              if (types.available(call.key().type())) {
-                // Partition mode available: serve it here; the resolver merges it when the split heals.
-                return local(call, epoch, retries, true);
-              }
+            if (ErrorResponses.unwrap(error) instanceof PeerUnreachableException u && u.silent()
+                && types.available(call.key().type())) {
+              // Partition mode available: if the owner does not answer a probe either, serve it
+              // here; the resolver merges it when the split heals. An owner that answers is slow,
+              // not cut off, and may still apply this call: it is retried, never served twice.
+              return unreachable.probe(owner.node(), owner.url()).thenCompose(reachable -> reachable
+                  ? retryOnNewerRing(call, retries, epoch, Failure.OWNER_UNREACHABLE, "the owner of " + call.key()
+                      + ", node " + owner.node() + ", is slow to answer (" + u.getMessage() + "); retry shortly")
+                  : local(call, epoch, retries, true));
             }
             // Every call is safe to send again: TELLs carry an idempotency key the owner remembers.
             return retryOnNewerRing(call, retries, epoch, Failure.OWNER_UNREACHABLE,

@@ -27,6 +27,11 @@ final class StateStore {
   }
 
   /** Removes the key's copy only if it is still at {@code version} (nothing newer arrived meanwhile). */
+  /** Removes the key's copy if the given node committed it. */
+  void removeIfOwner(WorkerKey key, String owner) {
+    states.computeIfPresent(key, (k, old) -> owner.equals(old.owner()) ? null : old);
+  }
+
   boolean removeIfVersion(WorkerKey key, long version) {
     boolean[] removed = new boolean[1];
     states.computeIfPresent(key, (k, old) -> {

@@ -42,7 +42,7 @@ final class CounterType implements WorkerType<CounterType.Counter> {
 
   @Override
   public Object view(Counter state, WorkerContext context) {
-    return Map.of("total", state.total().value());
+    return Map.of("total", state.total().value(), "counter", state.total());
   }
 
   @Override

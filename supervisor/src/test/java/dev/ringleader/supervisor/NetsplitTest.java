@@ -1,0 +1,157 @@
+package dev.ringleader.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.GlobalName;
+import dev.ringleader.registry.NameRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 5, partition mode available: a 1 | 2 split (node1 cut off from ZooKeeper and from both other
+ * nodes) where both sides acknowledge rewards for the same counters; after the heal the conflict
+ * resolver merges every duplicate, each total is the sum of every acknowledged reward from both
+ * sides, and each name is held exactly once, by the only node where the worker lives.
+ */
+class NetsplitTest {
+  private static final long SESSION_MS = 3000;
+  private TestCluster cluster;
+
+  @AfterEach
+  void close() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void bothSidesOfASplitAcknowledgeAndTheHealMergesEveryReward() throws Exception {
+    cluster = new TestCluster(Map.of("partition-mode", "available", "replication", "2",
+        "session-timeout-ms", Long.toString(SESSION_MS), "forward-timeout-ms", "800", "route-wait-ms", "300"),
+        List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
+    for (String id : List.of("node1", "node2", "node3")) {
+      cluster.startSplittable(id);
+    }
+    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    List<String> ids = IntStream.range(0, 12).mapToObj(i -> "p" + i).toList();
+    String node1 = cluster.url("node1");
+    List<String> majority = List.of(cluster.url("node2"), cluster.url("node3"));
+    // Every counter is live on its owner before the split (a first activation needs ZooKeeper).
+    for (String id : ids) {
+      assertEquals(200, Http.post(node1 + "/workers/counter/" + id, "{\"add\":0}", "warm-" + id).status());
+    }
+    // Clients on each side. Between phases every client stops and every request is answered, so no
+    // request is in flight at the instant of the cut or of the heal: such a request's outcome is
+    // unknown to its sender and may be applied on both sides (docs/conflict-resolution.md, scenario 6).
+    Phase before = new Phase(ids, node1, majority).awaitEach(50);
+    before.stop();
+
+    cluster.isolate("node1");
+    Phase split = new Phase(ids, node1, majority);
+    // The majority takes node1 out of the ring once its session expires ...
+    Await.until("node2 and node3 see a ring without node1", Duration.ofSeconds(20),
+        () -> Set.of("node2", "node3").equals(cluster.node("node2").ringNodes())
+            && Set.of("node2", "node3").equals(cluster.node("node3").ringNodes()));
+    long majorityRing = System.nanoTime();
+    // ... while node1, alone, goes on acknowledging: both sides accept rewards for the same IDs.
+    split.awaitEach(100);
+    assertTrue(ackedByNodeAfter(split.minority, "node1", majorityRing) > 0, "node1 acknowledged while cut off");
+    assertTrue(Http.get(node1 + "/node/workers").json().get("detached").asInt() > 0,
+        "node1's workers serve detached: " + Http.get(node1 + "/node/workers").body());
+    split.stop();
+
+    cluster.healAll();
+    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    Phase after = new Phase(ids, node1, majority).awaitEach(50);
+    after.stop();
+
+    // Every detached activation gives way and its state is merged into the ring owner's worker.
+    Await.until("no detached activation or unmerged state is left", Duration.ofSeconds(20), () ->
+        cluster.urls().stream().map(u -> Http.get(u + "/node/workers").json())
+            .allMatch(w -> w.get("detached").asInt() == 0 && w.get("awaitingMerge").asInt() == 0));
+    for (String id : ids) {
+      long expected = 0;
+      for (Phase p : List.of(before, split, after)) {
+        expected += p.minority.acked.get(id).get() + p.majority.acked.get(id).get();
+      }
+      Http.Reply r = Http.get(cluster.url("node2") + "/workers/counter/" + id);
+      assertEquals(200, r.status(), r.body());
+      assertEquals(expected, r.json().at("/state/total").asLong(),
+          id + ": the total is every acknowledged reward of both sides (during the split node1 acknowledged "
+              + split.minority.acked.get(id) + ", node2/3 " + split.majority.acked.get(id) + "); history: "
+              + Http.get(cluster.url("node2") + "/cluster/history/counter/" + id).body() + "; state: "
+              + Http.get(cluster.url("node2") + "/workers/counter/" + id + "?debug").body());
+    }
+
+    // Each name is held once, by the one node where the worker is live.
+    NameRegistry names = new NameRegistry(cluster.observer(), dev.ringleader.registry.ClusterPaths.of(cluster.cluster));
+    Map<String, String> liveOn = new HashMap<>();
+    for (String node : cluster.nodes.keySet()) {
+      for (JsonNode w : Http.get(cluster.url(node) + "/node/workers").json().get("workers")) {
+        if (w.get("type").asText().equals("counter")) {
+          String elsewhere = liveOn.put(w.get("id").asText(), node);
+          assertEquals(null, elsewhere, w.get("id").asText() + " is live on " + elsewhere + " and " + node);
+        }
+      }
+    }
+    for (String id : ids) {
+      Optional<GlobalName> holder = names.get("counter", id);
+      assertTrue(holder.isPresent(), id + " has a name");
+      assertEquals(liveOn.get(id), holder.get().node(), id + " is held by the node where it lives");
+    }
+    assertTrue(resolutions() > 0, "the resolver counted its merges in /metrics");
+  }
+
+  /** Clients sending rewards for the same IDs to each side: node1 alone, and node2/node3. */
+  private static final class Phase {
+    final RewardLoad minority;
+    final RewardLoad majority;
+
+    Phase(List<String> ids, String node1, List<String> majorityUrls) {
+      minority = new RewardLoad("counter", ids, () -> List.of(node1), Duration.ofSeconds(40), 20_000).start(2);
+      majority = new RewardLoad("counter", ids, () -> majorityUrls, Duration.ofSeconds(40), 20_000).start(2);
+    }
+
+    Phase awaitEach(long more) {
+      minority.awaitAcked(minority.ok.get() + more, Duration.ofSeconds(20));
+      majority.awaitAcked(majority.ok.get() + more, Duration.ofSeconds(20));
+      return this;
+    }
+
+    /** Stops both sides' clients once every request they sent is answered; none may have failed. */
+    void stop() throws InterruptedException {
+      minority.stop();
+      majority.stop();
+      assertEquals(0, minority.failed.get(), "every reward sent to node1 acknowledged: " + minority.errors);
+      assertEquals(0, majority.failed.get(), "every reward sent to node2/3 acknowledged: " + majority.errors);
+    }
+  }
+
+  private static long ackedByNodeAfter(RewardLoad load, String node, long after) {
+    synchronized (load.acks) {
+      return load.acks.stream().filter(a -> a.node().equals(node) && a.sentNanos() > after).count();
+    }
+  }
+
+  /** The sum of ringleader_conflicts_resolved_total{role="survived"} over every node. */
+  private long resolutions() {
+    long sum = 0;
+    for (String url : cluster.urls()) {
+      for (String line : Http.get(url + "/metrics").body().split("\n")) {
+        if (line.startsWith("ringleader_conflicts_resolved_total") && line.contains("role=\"survived\"")) {
+          sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return sum;
+  }
+}
