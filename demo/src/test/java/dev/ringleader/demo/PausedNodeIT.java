@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 5: a node frozen (SIGSTOP) for longer than its session. Meanwhile its IDs are served by
  * another node. When it wakes (SIGCONT) it never answers with the state it had before the freeze,
- * and no acknowledged update is lost.
+ * no acknowledged update is lost, and its worker (detached when its session was lost) is merged
+ * into the ring owner's by the conflict resolver (docs/conflict-resolution.md, scenario 4).
  */
 class PausedNodeIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,6 +85,22 @@ class PausedNodeIT {
       demo.awaitServing(3, Duration.ofSeconds(60));
       JsonNode finalState = JSON.readTree(DemoProcesses.get(n1 + "/workers/player/" + player));
       assertEquals(6 + acked, finalState.at("/state/score").asLong(), "no acknowledged reward lost: " + finalState);
+
+      // Partition mode available (the default): node2's worker lost its name with the session and was
+      // detached; the conflict resolver gave its state to the ring owner, and nothing is left over.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (true) {
+        JsonNode workers = JSON.readTree(DemoProcesses.get(n2 + "/node/workers"));
+        if (workers.get("detached").asInt() == 0 && workers.get("awaitingMerge").asInt() == 0) {
+          break;
+        }
+        assertTrue(System.nanoTime() < deadline, "node2 still holds detached state: " + workers);
+        DemoProcesses.pause();
+      }
+      String history = DemoProcesses.get(n1 + "/cluster/history/player/" + player);
+      assertTrue(history.contains("\"node\":\"node2\"") && history.contains("lost its ZooKeeper session"),
+          "node2's worker was detached when its session was lost: " + history);
+      assertTrue(history.contains("\"event\":\"merged\""), "the resolver merged it: " + history);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.ringleader.supervisor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.worker.BadMessageException;
 import dev.ringleader.worker.PNCounter;
+import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.worker.Step;
 import dev.ringleader.worker.WorkerContext;
 import dev.ringleader.worker.WorkerType;
@@ -12,9 +13,27 @@ import java.util.Map;
 final class CounterType implements WorkerType<CounterType.Counter> {
   record Counter(PNCounter total) {}
 
+  private final String name;
+  private final PartitionMode mode;
+
+  CounterType() {
+    this("counter", null);
+  }
+
+  /** A counter type with its own name and partition mode (null: the cluster's). */
+  CounterType(String name, PartitionMode mode) {
+    this.name = name;
+    this.mode = mode;
+  }
+
   @Override
   public String name() {
-    return "counter";
+    return name;
+  }
+
+  @Override
+  public PartitionMode partitionMode() {
+    return mode;
   }
 
   @Override
