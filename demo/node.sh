@@ -5,8 +5,14 @@ source "$(dirname "$0")/env.sh"
 n="${1:?usage: demo/node.sh N [--setting value ...]}"; shift
 ensure_jar
 name="node$n"; port=$((8080 + n))
+zk="$ZK"; links=()
+if [ -n "${NETSPLIT:-}" ]; then
+  # demo/netsplit.sh: ZooKeeper and the links between nodes go through the fault proxies (demo faults).
+  zk="127.0.0.1:$((2190 + n))"
+  links=(--advertise-url "http://127.0.0.1:$((8090 + n))" --peer-bind-address "127.0.0.$((10 + n))")
+fi
 if running "$name"; then echo "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"; exit 0; fi
-nohup "$JAVA" -Xmx512m -jar "$JAR" node --id "$name" --port "$port" --zk "$ZK" --cluster "$CLUSTER" \
+nohup "$JAVA" -Xmx512m -jar "$JAR" node --id "$name" --port "$port" --zk "$zk" --cluster "$CLUSTER" "${links[@]}" \
   --session-timeout-ms "${SESSION_TIMEOUT_MS:-4000}" --min-nodes "${MIN_NODES:-2}" --replication "${REPLICATION:-2}" \
   "$@" >>"$RUN_DIR/$name.log" 2>&1 &
 echo $! >"$RUN_DIR/$name.pid"

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Stops demo processes by PID. No argument: nodes 1-9 then ZooKeeper. Arguments: node numbers, or "zk".
+# Stops demo processes by PID. No argument: nodes 1-9, the fault proxies, then ZooKeeper. Arguments: node
+# numbers, "faults" or "zk".
 # SIGTERM by default (a node hands its workers over and leaves); --kill sends SIGKILL (kill -9).
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
 signal=TERM
 if [ "${1:-}" = "--kill" ]; then signal=KILL; shift; fi
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(1 2 3 4 5 6 7 8 9 zk); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(1 2 3 4 5 6 7 8 9 faults zk); fi
 for t in "${targets[@]}"; do
-  name="$t"; [ "$t" = zk ] || name="node$t"
+  case "$t" in zk|faults) name="$t" ;; *) name="node$t" ;; esac
   if running "$name"; then
     pid=$(cat "$RUN_DIR/$name.pid")
     kill -s "$signal" "$pid"

@@ -2,7 +2,7 @@ package dev.ringleader.demo;
 
 import java.util.Arrays;
 
-/** {@code java -jar ringleader-demo.jar <zk|node|zkcli|load|ring-bench> [args]}. */
+/** {@code java -jar ringleader-demo.jar <zk|node|zkcli|load|bench|faults|ring-bench> [args]}. */
 public final class Main {
   private Main() {}
 
@@ -18,6 +18,7 @@ public final class Main {
       case "zkcli" -> ZkCliCommand.run(rest);
       case "load" -> LoadCommand.run(rest);
       case "bench" -> BenchCommand.run(rest);
+      case "faults" -> FaultsCommand.run(rest);
       case "ring-bench" -> {
         dev.ringleader.registry.RingBenchmark.main(rest);
         yield 0;
@@ -45,6 +46,7 @@ public final class Main {
           zkcli -server 127.0.0.1:2181 [cmd]     the ZooKeeper CLI
           load --url http://127.0.0.1:8081 ...   a bounded load generator (load --help)
           bench [--help]                         the benchmark: baseline, three nodes, every workload
+          faults --zk-port 2181 --nodes 3        proxies to cut nodes apart (demo/netsplit.sh uses it)
           ring-bench [--ids N] [--nodes 3,10]    ring quality and lookup speed""");
   }
 }

@@ -155,7 +155,7 @@ final class ConflictResolver implements Closeable {
           } catch (Exception x) {
             version = -1;
           }
-          local.resolved(key, state, owner.node(), version);
+          local.resolved(key, state, owner.node(), version, epoch);
           events.add("resolve", key + ": the detached state of " + self + " (version " + state.version()
               + ") merged into " + owner.node() + "'s worker (version " + version + ")");
           return null;

@@ -275,7 +275,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
       }
       // The last states of detached activations of this ID on this node are merged in before the
       // worker serves (a rejoining orphan never serves without them).
-      mergePending(a.key, w).whenComplete((v, e) -> {
+      mergePending(a.key, w, a.epoch).whenComplete((v, e) -> {
         a.ready.complete(w);
         if (!owns.test(a.key)) {
           // The ring changed while it was activating (onRing skipped it): hand it over at once.
@@ -492,26 +492,26 @@ final class LocalSupervisor implements Committer, WorkerListener {
   }
 
   /** The owner merged {@code state}: it no longer waits. */
-  void resolved(WorkerKey key, StoredState state, String survivor, long version) {
+  void resolved(WorkerKey key, StoredState state, String survivor, long version, long epoch) {
     pending.computeIfPresent(key, (k, list) -> {
       List<StoredState> out = new ArrayList<>(list);
       out.remove(state);
       return out.isEmpty() ? null : out;
     });
     metrics.conflictResolved(key.type(), "merged_away");
-    history.add(key, -1, "resolved", "the state of a detached activation here (version " + state.version()
-        + ") was merged into node " + survivor + "'s worker (version " + version + ")");
+    history.add(key, epoch, "resolved", "the state of a detached activation here (version " + state.version()
+        + ") was merged into the worker on " + survivor + " (version " + version + ")");
   }
 
   /** Merges every waiting last state of the key into its (normal) worker here; removes what was merged. */
-  private CompletableFuture<Void> mergePending(WorkerKey key, Worker<?> w) {
+  private CompletableFuture<Void> mergePending(WorkerKey key, Worker<?> w, long epoch) {
     List<StoredState> waiting = pending.remove(key);
     if (waiting == null) {
       return CompletableFuture.completedFuture(null);
     }
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (StoredState s : waiting) {
-      chain = chain.thenCompose(v -> mergeInto(w, key, s, node)).handle((r, e) -> {
+      chain = chain.thenCompose(v -> mergeInto(w, key, s, node, epoch)).handle((r, e) -> {
         if (e != null) {
           log.warn("could not merge a detached state of {} here: {}; the resolver tries again", key, e.toString());
           pending.merge(key, List.of(s), (x, y) -> {
@@ -532,7 +532,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
    * Completes with the merged version once it is committed (and replicated, per --ack).
    */
   CompletableFuture<Long> mergeDuplicate(WorkerKey key, StoredState other, String from, long epoch) {
-    return withWorker(key, epoch, w -> mergeInto(w, key, other, from).thenApply(v -> (Object) v), 1, false)
+    return withWorker(key, epoch, w -> mergeInto(w, key, other, from, epoch).thenApply(v -> (Object) v), 1, false)
         .thenApply(v -> (Long) v);
   }
 
@@ -541,12 +541,12 @@ final class LocalSupervisor implements Committer, WorkerListener {
    * waiting last state of its detached activations; completes with the worker's version after that.
    */
   CompletableFuture<Long> settleHere(WorkerKey key, long epoch) {
-    return withWorker(key, epoch, w -> mergePending(key, w).thenApply(v -> (Object) w.snapshot().version()), 1,
+    return withWorker(key, epoch, w -> mergePending(key, w, epoch).thenApply(v -> (Object) w.snapshot().version()), 1,
         false).thenApply(v -> (Long) v);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private CompletableFuture<Long> mergeInto(Worker w, WorkerKey key, StoredState other, String from) {
+  private CompletableFuture<Long> mergeInto(Worker w, WorkerKey key, StoredState other, String from, long epoch) {
     Object state;
     try {
       state = Json.MAPPER.treeToValue(other.state(), w.type().stateClass());
@@ -559,11 +559,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
       long after = w.snapshot().version();
       String rule = w.type().mergeable() ? "merged with " + key.type() + ".merge"
           : "type not mergeable: kept " + (before == 0 && other.version() > 0 ? "the duplicate's" : "this") + " state";
-      history.add(key, -1, "merged", "a detached activation's state from node " + from + " (version "
+      history.add(key, epoch, "merged", "the state of a detached activation on " + from + " (version "
           + other.version() + ") into this worker (version " + before + " → " + after + "; " + rule + ")");
       metrics.conflictResolved(key.type(), "survived");
-      log.info("conflict resolved: {} from node {} (version {}) merged into {} on {} → version {} ({})", key, from,
-          other.version(), key, node, after, rule);
+      log.info("conflict resolved: the detached {} of {} (version {}) merged into the worker on {} → version {} ({})",
+          key, from, other.version(), node, after, rule);
       return after;
     });
   }

@@ -27,7 +27,9 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("replication", "2", "1-5", "copies of each worker's state, on distinct nodes, the owner included"),
       new Setting("ack", "replicas", "replicas|local", "reply after the copies are made (replicas) or at once (local)"),
       new Setting("min-nodes", "1", "1-1000", "below this many members, writes get 503"),
-      new Setting("partition-mode", "available", "available|consistent", "behaviour when cut off from ZooKeeper"),
+      new Setting("partition-mode", "available", "available|consistent",
+          "behaviour when cut off from ZooKeeper or from an ID's owner; a worker type may override it "
+              + "(docs/conflict-resolution.md)"),
       new Setting("max-body-bytes", "65536", "16-16777216", "largest request body; larger gets 413"),
       new Setting("body-timeout-ms", "10000", "100-600000", "a request body must arrive within this long, else the connection is closed (slow or broken clients)"),
       new Setting("mailbox-capacity", "1000", "1-1000000", "queued messages per worker; more get 503 mailbox_full"),

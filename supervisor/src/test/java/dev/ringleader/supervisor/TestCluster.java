@@ -1,5 +1,6 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.faults.TcpProxy;
 import dev.ringleader.worker.WorkerType;
 import java.io.IOException;
 import java.net.ServerSocket;

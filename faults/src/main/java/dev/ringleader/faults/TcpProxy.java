@@ -1,4 +1,4 @@
-package dev.ringleader.supervisor;
+package dev.ringleader.faults;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a black hole (bytes and new connections are held, nothing is delivered, nothing is closed: a silent
  * partition), {@link #heal()} lets traffic flow again. {@link #block(String)} does the same for the
  * connections from one source address only (the client's address as the proxy sees it), so that
- * clients bound to distinct loopback addresses can be cut apart. Threads per connection; for tests only.
+ * clients bound to distinct loopback addresses can be cut apart. Threads per connection: a tool for
+ * tests and the demo's netsplit walkthrough, not for production traffic.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final ServerSocket server;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -29,31 +30,39 @@ final class TcpProxy implements AutoCloseable {
   private final Set<String> blocked = new HashSet<>();
   private volatile boolean closed;
 
-  TcpProxy(int targetPort) throws IOException {
+  /** A proxy on a free port of 127.0.0.1 in front of {@code targetPort} on 127.0.0.1. */
+  public TcpProxy(int targetPort) throws IOException {
+    this(0, targetPort);
+  }
+
+  /** A proxy on {@code listenPort} of 127.0.0.1 (0: a free one) in front of {@code targetPort} on 127.0.0.1. */
+  public TcpProxy(int listenPort, int targetPort) throws IOException {
     this.targetPort = targetPort;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 50);
     Thread accept = new Thread(this::acceptLoop, "proxy-accept-" + server.getLocalPort());
     accept.setDaemon(true);
     accept.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  String address() {
+  public String address() {
     return "127.0.0.1:" + port();
   }
 
   /** From now on nothing passes, in either direction, on old or new connections. */
-  void cut() {
+  public void cut() {
     synchronized (gate) {
       cut = true;
     }
   }
 
   /** Traffic flows again (held bytes are delivered late, like a network that came back). */
-  void heal() {
+  public void heal() {
     synchronized (gate) {
       cut = false;
       gate.notifyAll();
@@ -64,14 +73,14 @@ final class TcpProxy implements AutoCloseable {
    * From now on nothing passes, in either direction, on old or new connections whose client has this
    * address (as {@link java.net.InetAddress#getHostAddress()} spells it, e.g. {@code 127.0.0.11}).
    */
-  void block(String sourceAddress) {
+  public void block(String sourceAddress) {
     synchronized (gate) {
       blocked.add(sourceAddress);
     }
   }
 
   /** Connections from this address flow again (held bytes are delivered late). */
-  void unblock(String sourceAddress) {
+  public void unblock(String sourceAddress) {
     synchronized (gate) {
       blocked.remove(sourceAddress);
       gate.notifyAll();
@@ -79,7 +88,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Connections from every blocked address flow again. */
-  void unblockAll() {
+  public void unblockAll() {
     synchronized (gate) {
       blocked.clear();
       gate.notifyAll();
