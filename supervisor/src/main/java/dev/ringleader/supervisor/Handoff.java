@@ -40,8 +40,11 @@ final class Handoff {
   /** Stops the worker threads if any still run, then closes the ZooKeeper session. */
   private final Runnable endSession;
 
+  private final ConflictResolver resolver;
+
   Handoff(String self, Settings settings, Membership membership, RingStore ring, LocalSupervisor local,
-      Replication replication, PeerClient peers, EventLog events, Runnable endSession) {
+      Replication replication, PeerClient peers, EventLog events, ConflictResolver resolver, Runnable endSession) {
+    this.resolver = resolver;
     this.endSession = endSession;
     this.self = self;
     this.settings = settings;
@@ -110,6 +113,16 @@ final class Handoff {
       local.stopAllWithoutReleasingNames().get(remaining(deadline), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("node {}: its workers did not stop in time: {}", self, e.toString());
+    }
+    // Detached workers (partition mode available) stopped too: their last states go to the owners
+    // of their IDs now, while this node still has its session (docs/conflict-resolution.md).
+    while (resolver.unresolvedCount() > 0 && System.nanoTime() < deadline) {
+      resolver.round();
+      pause();
+    }
+    if (resolver.unresolvedCount() > 0) {
+      log.warn("node {}: {} detached states could not be merged before it left; they are lost", self,
+          resolver.unresolvedCount());
     }
     // No handler runs any more (or the worker threads are stopped): the names may go.
     endSession.run();

@@ -178,7 +178,8 @@ public final class RingleaderNode implements Closeable {
         () -> zookeeperConnected() && cannotServe(PartitionMode.AVAILABLE, true) == null);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
         this::notServingReason);
-    handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, this::endSession);
+    handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, resolver,
+        this::endSession);
     drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
         resolver, mode -> cannotServe(mode, false), this::leaveAsync).handler());
     handler = drain;

@@ -111,6 +111,55 @@ class NetsplitTest {
     assertTrue(resolutions() > 0, "the resolver counted its merges in /metrics");
   }
 
+  @Test
+  void anUnreachableOwnerGetsAProvisionalWorkerThatIsMergedWhenTheLinkHeals() throws Exception {
+    cluster = new TestCluster(Map.of("partition-mode", "available", "replication", "2",
+        "session-timeout-ms", Long.toString(SESSION_MS), "forward-timeout-ms", "800", "route-wait-ms", "300"),
+        List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
+    for (String id : List.of("node1", "node2", "node3")) {
+      cluster.startSplittable(id);
+    }
+    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    // An ID of node2 whose copy is on node3, so node2's own writes do not cross the cut link.
+    String id = null;
+    for (int i = 0; id == null; i++) {
+      JsonNode owner = Http.get(cluster.url("node3") + "/cluster/owner/counter/v" + i).json();
+      if (owner.get("owner").asText().equals("node2") && owner.get("replicas").toString().equals("[\"node3\"]")) {
+        id = "v" + i;
+      }
+    }
+    String node1 = cluster.url("node1");
+    String node2 = cluster.url("node2");
+    assertEquals(200, Http.post(node2 + "/workers/counter/" + id, "{\"add\":5}", "a").status());
+
+    cluster.cutLink("node1", "node2"); // ZooKeeper and every other link stay up
+    Http.Reply provisional = Http.post(node1 + "/workers/counter/" + id, "{\"add\":10}", "b");
+    assertEquals(200, provisional.status(), provisional.body());
+    assertEquals("node1", provisional.json().get("node").asText(), "served by a provisional worker on node1");
+    assertEquals(200, Http.post(node1 + "/workers/counter/" + id, "{\"add\":1}", "c").status());
+    Http.Reply owner = Http.post(node2 + "/workers/counter/" + id, "{\"add\":100}", "d");
+    assertEquals("node2", owner.json().get("node").asText(), owner.body());
+    assertEquals(1, Http.get(node1 + "/node/workers").json().get("detached").asInt());
+    assertEquals(Set.of("node1", "node2", "node3"), cluster.node("node1").ringNodes(), "no ring change");
+
+    cluster.healLink("node1", "node2");
+    Await.until("node1's provisional worker gave way", Duration.ofSeconds(20), () -> {
+      JsonNode w = Http.get(node1 + "/node/workers").json();
+      return w.get("detached").asInt() == 0 && w.get("awaitingMerge").asInt() == 0;
+    });
+    Http.Reply merged = Http.get(node2 + "/workers/counter/" + id);
+    assertEquals(116, merged.json().at("/state/total").asLong(), "5 + 10 + 1 + 100: " + merged.body());
+    String history = Http.get(node2 + "/cluster/history/counter/" + id).body();
+    assertTrue(history.contains("provisional: the owner of counter/" + id + " is unreachable"), history);
+    assertTrue(history.contains("\"event\":\"merged\"") && history.contains("\"event\":\"resolved\""), history);
+    // node1 forwards again: a retry of a request the provisional worker answered gets its reply.
+    Http.Reply retry = Http.post(node1 + "/workers/counter/" + id, "{\"add\":10}", "b");
+    assertEquals("node2", retry.json().get("node").asText(), retry.body());
+    assertEquals(provisional.json().at("/reply/total").asLong(), retry.json().at("/reply/total").asLong(),
+        "the reply the provisional worker gave (it started without node2's state), not applied again");
+    assertEquals(116, Http.get(node2 + "/workers/counter/" + id).json().at("/state/total").asLong());
+  }
+
   /** Clients sending rewards for the same IDs to each side: node1 alone, and node2/node3. */
   private static final class Phase {
     final RewardLoad minority;
