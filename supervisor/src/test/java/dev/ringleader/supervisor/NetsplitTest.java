@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * sides, and each name is held exactly once, by the only node where the worker lives.
  */
 class NetsplitTest {
-  private static final long SESSION_MS = 3000;
   private TestCluster cluster;
 
   @AfterEach
@@ -35,13 +34,7 @@ class NetsplitTest {
 
   @Test
   void bothSidesOfASplitAcknowledgeAndTheHealMergesEveryReward() throws Exception {
-    cluster = new TestCluster(Map.of("partition-mode", "available", "replication", "2",
-        "session-timeout-ms", Long.toString(SESSION_MS), "forward-timeout-ms", "800", "route-wait-ms", "300"),
-        List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
-    for (String id : List.of("node1", "node2", "node3")) {
-      cluster.startSplittable(id);
-    }
-    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    cluster = TestCluster.splittable("available");
     List<String> ids = IntStream.range(0, 12).mapToObj(i -> "p" + i).toList();
     String node1 = cluster.url("node1");
     List<String> majority = List.of(cluster.url("node2"), cluster.url("node3"));
@@ -113,13 +106,7 @@ class NetsplitTest {
 
   @Test
   void anUnreachableOwnerGetsAProvisionalWorkerThatIsMergedWhenTheLinkHeals() throws Exception {
-    cluster = new TestCluster(Map.of("partition-mode", "available", "replication", "2",
-        "session-timeout-ms", Long.toString(SESSION_MS), "forward-timeout-ms", "800", "route-wait-ms", "300"),
-        List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
-    for (String id : List.of("node1", "node2", "node3")) {
-      cluster.startSplittable(id);
-    }
-    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    cluster = TestCluster.splittable("available");
     // An ID of node2 whose copy is on node3, so node2's own writes do not cross the cut link.
     String id = null;
     for (int i = 0; id == null; i++) {

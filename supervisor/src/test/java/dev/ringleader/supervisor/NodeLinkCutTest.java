@@ -31,13 +31,7 @@ class NodeLinkCutTest {
   private void startThreeSplittableNodes() throws Exception {
     // Partition mode consistent: a node that cannot reach an owner answers 503 rather than serving a
     // provisional worker (mode available), which makes the cut visible from outside.
-    cluster = new TestCluster(Map.of("session-timeout-ms", Long.toString(SESSION_MS), "replication", "2",
-        "forward-timeout-ms", "800", "route-wait-ms", "300", "partition-mode", "consistent"),
-        List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
-    for (String id : List.of("node1", "node2", "node3")) {
-      cluster.startSplittable(id);
-    }
-    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    cluster = TestCluster.splittable("consistent");
   }
 
   /** A counter ID owned by node2 whose copy is on node3, so node1 takes no part in its writes. */

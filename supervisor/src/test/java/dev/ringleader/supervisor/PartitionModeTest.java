@@ -49,13 +49,7 @@ class PartitionModeTest {
 
   @Test
   void aNodeCutOffFromZooKeeperRefusesWritesBeforeAnotherNodeTakesOverAndNothingIsLost() throws Exception {
-    cluster = new TestCluster(Map.of("partition-mode", "consistent", "replication", "2",
-        "session-timeout-ms", Long.toString(SESSION_MS), "forward-timeout-ms", "800", "route-wait-ms", "300"),
-        List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
-    for (String id : List.of("node1", "node2", "node3")) {
-      cluster.startSplittable(id);
-    }
-    cluster.awaitRing(Set.of("node1", "node2", "node3"));
+    cluster = TestCluster.splittable("consistent");
     String probe = ownedBy("node1", "probe");
     List<String> ids = IntStream.range(0, 30).mapToObj(i -> "c" + i).toList();
     RewardLoad load = new RewardLoad("counter", ids, cluster::urls, Duration.ofSeconds(30), 50_000).start(4);

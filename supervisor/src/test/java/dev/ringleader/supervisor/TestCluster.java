@@ -65,6 +65,21 @@ final class TestCluster implements AutoCloseable {
     return c;
   }
 
+  /**
+   * Three nodes that a test can split ({@link #startSplittable}), with the counter and tick types, a
+   * 3 s session, R = 2, short forward timeouts and the given partition mode; the ring holds all three.
+   */
+  static TestCluster splittable(String partitionMode) throws Exception {
+    TestCluster c = new TestCluster(Map.of("partition-mode", partitionMode, "replication", "2",
+        "session-timeout-ms", "3000", "forward-timeout-ms", "800", "route-wait-ms", "300"),
+        List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
+    for (String id : List.of("node1", "node2", "node3")) {
+      c.startSplittable(id);
+    }
+    c.awaitRing(Set.of("node1", "node2", "node3"));
+    return c;
+  }
+
   /** Per node: a proxy between it and ZooKeeper, for nodes started with {@link #startBehindProxy}. */
   final Map<String, TcpProxy> zkProxies = new LinkedHashMap<>();
   /** Per node started with {@link #startSplittable}: the proxy other nodes reach it through. */
