@@ -18,6 +18,10 @@ final class Activation {
   final CompletableFuture<Worker<?>> ready = new CompletableFuture<>();
   /** False once the session that held the name is gone: there is nothing left to release. */
   volatile boolean nameHeld = true;
+  /** True once its name was created (in the session of that moment). */
+  volatile boolean claimed;
+  /** True when the session that created its name was lost before it started (mode consistent). */
+  volatile boolean nameLost;
   /**
    * True for an activation that serves without a global name held by a live session (partition
    * mode available): a provisional one, or one whose session was lost. It commits only here and is

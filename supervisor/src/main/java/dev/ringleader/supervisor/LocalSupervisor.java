@@ -215,6 +215,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
             "cannot register worker " + a.key + " in ZooKeeper (" + ErrorResponses.unwrap(err).getMessage()
                 + "); retry shortly", Duration.ofSeconds(1), null));
       } else if (claim.taken()) {
+        a.claimed = true;
         start(a);
       } else {
         waitForName(a, claim, attempt);
@@ -257,6 +258,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void startWith(Activation a, WorkerType type, StoredState stored) {
+    if (a.nameLost) {
+      fail(a, new RingleaderException(Failure.ZOOKEEPER_UNAVAILABLE, "the ZooKeeper session that held the name of "
+          + a.key + " was lost while it was activating; retry shortly", Duration.ofSeconds(1), null));
+      return;
+    }
     try {
       Snapshot restored = snapshot(a.key, type, stored);
       Worker<?> w = runtime.activate(type, a.key.id(), restored, types.limits(type.name()), a.writer);
@@ -419,6 +425,9 @@ final class LocalSupervisor implements Committer, WorkerListener {
    */
   void onSessionLost() {
     for (Activation a : live.values()) {
+      if (!a.claimed && !a.detached) {
+        continue; // its claim is not answered yet: it fails, or it succeeds in the new session
+      }
       a.nameHeld = false;
       if (types.available(a.key.type())) {
         detach(a, "its node lost its ZooKeeper session");
@@ -426,6 +435,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
         Worker<?> w = a.worker();
         if (w != null) {
           w.stop(StopReason.REQUESTED);
+        } else {
+          a.nameLost = true; // still restoring its state: it will not start
         }
       }
     }
