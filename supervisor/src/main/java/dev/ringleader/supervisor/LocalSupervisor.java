@@ -371,12 +371,14 @@ final class LocalSupervisor implements Committer, WorkerListener {
     Activation a = live.get(worker.key());
     long incarnation = -1;
     if (a != null && a.worker() == worker) {
+      if (a.detached) {
+        // Pending before it leaves the live map: at no moment is its state in neither place.
+        keepForResolver(worker, a, last);
+        live.remove(worker.key(), a);
+        return;
+      }
       live.remove(worker.key(), a);
       incarnation = a.incarnation;
-    }
-    if (incarnation >= 0 && a.detached) {
-      keepForResolver(worker, a, last);
-      return;
     }
     if (!worker.type().stateOutlivesPassivation()) {
       store.remove(worker.key());
