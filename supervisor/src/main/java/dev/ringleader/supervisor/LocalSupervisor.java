@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * lifetime, when the ring gives its ID to another node, or when the session is lost; its name is
  * then released.
  *
+ * <p>Partition mode available (docs/conflict-resolution.md): a worker whose session is lost, or a
+ * provisional one for an unreachable owner, is <em>detached</em>: it serves without a name and
+ * commits only here; when it stops, its last state waits in {@link PendingStates} until the
+ * {@link ConflictResolver} has it merged into the ring owner's worker ({@link #mergeDuplicate},
+ * or {@link #settleHere} when this node is the owner: a new activation merges them before it serves).
+ *
  * <p>Locks: none of its own. {@link #live} is a ConcurrentHashMap; an {@link Activation} is put once
  * and removed once (by identity), so a stopped activation never hides a newer one.
  */
@@ -57,6 +63,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
   private final java.util.function.Predicate<String> isMember;
   private final OwnershipHistory history;
   private final Map<WorkerKey, Activation> live = new ConcurrentHashMap<>();
+  /** The activation of every started worker, until it stopped (workers compare by identity). */
+  private final Map<Worker<?>, Activation> byWorker = new ConcurrentHashMap<>();
   /** Name releases in flight; a graceful stop waits for them before the session closes. */
   private final java.util.Set<CompletableFuture<Void>> releasing = ConcurrentHashMap.newKeySet();
   private final AtomicLong incarnations = new AtomicLong(System.currentTimeMillis() * 1000);
@@ -69,11 +77,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
    * writes under a detached one's writer name: two lineages never share a writer.
    */
   private final AtomicLong writerGeneration = new AtomicLong();
-  /**
-   * The last states of detached activations that stopped, waiting for the conflict resolver to
-   * merge them into the ring owner's activation (docs/conflict-resolution.md).
-   */
-  private final Map<WorkerKey, List<StoredState>> pending = new ConcurrentHashMap<>();
+  /** The last states of detached activations that stopped, until the ring owner merged them. */
+  private final PendingStates pending = new PendingStates();
 
   LocalSupervisor(String node, WorkerTypes types, NameRegistry names, StateStore store, Replication replication,
       Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics,
@@ -266,6 +271,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     try {
       Snapshot restored = snapshot(a.key, type, stored);
       Worker<?> w = runtime.activate(type, a.key.id(), restored, types.limits(type.name()), a.writer);
+      byWorker.put(w, a);
       metrics.activated(type.name());
       String why = why(stored);
       history.add(a.key, a.epoch, "activated", why);
@@ -368,9 +374,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
   /** Called once per worker when it stops, on the thread that stopped it. */
   @Override
   public void stopped(Worker<?> worker, StopReason reason, Snapshot<?> last) {
-    Activation a = live.get(worker.key());
+    // By the worker, not through the live map: a caller that met this worker stopping may already
+    // have taken it out of the map (to start anew), and its name must still be released.
+    Activation a = byWorker.remove(worker);
     long incarnation = -1;
-    if (a != null && a.worker() == worker) {
+    if (a != null) {
       if (a.detached) {
         // Pending before it leaves the live map: at no moment is its state in neither place.
         keepForResolver(worker, a, last);
@@ -459,11 +467,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     }
     StoredState state = new StoredState(last.version(), Json.MAPPER.valueToTree(last.state()), last.recentReplies(),
         node);
-    pending.compute(key, (k, list) -> {
-      List<StoredState> out = list == null ? new ArrayList<>() : new ArrayList<>(list);
-      out.add(state);
-      return out;
-    });
+    pending.add(key, state);
     history.add(key, a.epoch, "stopped", "detached activation ended at version " + last.version()
         + "; its state waits for the conflict resolver");
   }
@@ -476,7 +480,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   /** Every key with a live detached activation or a last state waiting to be merged. */
   java.util.Set<WorkerKey> unresolved() {
-    java.util.Set<WorkerKey> out = new java.util.HashSet<>(pending.keySet());
+    java.util.Set<WorkerKey> out = new java.util.HashSet<>(pending.keys());
     live.values().forEach(a -> {
       if (a.detached) {
         out.add(a.key);
@@ -491,7 +495,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   /** How many last states of detached activations wait for the conflict resolver. */
   int awaitingMerge() {
-    return pending.values().stream().mapToInt(List::size).sum();
+    return pending.count();
   }
 
   /**
@@ -501,16 +505,12 @@ final class LocalSupervisor implements Committer, WorkerListener {
   CompletableFuture<List<StoredState>> retireDetached(WorkerKey key) {
     Activation a = live.get(key);
     CompletableFuture<Void> stopped = a != null && a.detached ? retire(a) : CompletableFuture.completedFuture(null);
-    return stopped.thenApply(v -> List.copyOf(pending.getOrDefault(key, List.of())));
+    return stopped.thenApply(v -> pending.get(key));
   }
 
   /** The owner merged {@code state}: it no longer waits. */
   void resolved(WorkerKey key, StoredState state, String survivor, long version, long epoch) {
-    pending.computeIfPresent(key, (k, list) -> {
-      List<StoredState> out = new ArrayList<>(list);
-      out.remove(state);
-      return out.isEmpty() ? null : out;
-    });
+    pending.remove(key, state);
     metrics.conflictResolved(key.type(), "merged_away");
     history.add(key, epoch, "resolved", "the state of a detached activation here (version " + state.version()
         + ") was merged into the worker on " + survivor + " (version " + version + ")");
@@ -518,20 +518,13 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   /** Merges every waiting last state of the key into its (normal) worker here; removes what was merged. */
   private CompletableFuture<Void> mergePending(WorkerKey key, Worker<?> w, long epoch) {
-    List<StoredState> waiting = pending.remove(key);
-    if (waiting == null) {
-      return CompletableFuture.completedFuture(null);
-    }
+    List<StoredState> waiting = pending.takeAll(key);
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (StoredState s : waiting) {
       chain = chain.thenCompose(v -> mergeInto(w, key, s, node, epoch)).handle((r, e) -> {
         if (e != null) {
           log.warn("could not merge a detached state of {} here: {}; the resolver tries again", key, e.toString());
-          pending.merge(key, List.of(s), (x, y) -> {
-            List<StoredState> out = new ArrayList<>(x);
-            out.addAll(y);
-            return out;
-          });
+          pending.add(key, s);
         }
         return null;
       });

@@ -26,6 +26,13 @@ final class RewardLoad {
   /** One acknowledged request: which node acknowledged it, between which client-side instants. */
   record Ack(String id, String node, long sentNanos, long ackedNanos) {}
 
+  /** The last error each node answered. */
+  private final Map<String, String> recent = new ConcurrentHashMap<>();
+
+  private String lastErrors() {
+    return recent.toString();
+  }
+
   /** Every acknowledged request (bounded by maxRequests). */
   final List<Ack> acks = java.util.Collections.synchronizedList(new ArrayList<>());
   /** The longest time one request took until acknowledged, in ms. */
@@ -91,6 +98,7 @@ final class RewardLoad {
       if (errors.size() < 20) {
         errors.add(r.status() + " from " + url + ": " + r.body());
       }
+      recent.put(url, r.status() + " " + r.body());
       Thread.onSpinWait();
     }
     failed.incrementAndGet();
@@ -116,6 +124,11 @@ final class RewardLoad {
 
   /** Waits until at least {@code n} requests were acknowledged (a deadline, not a sleep). */
   void awaitAcked(long n, Duration timeout) {
-    Await.until(n + " acknowledged requests (have " + ok.get() + ")", timeout, () -> ok.get() >= n);
+    try {
+      Await.until(n + " acknowledged requests", timeout, () -> ok.get() >= n);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + " (have " + ok.get() + "; the last error from each node: "
+          + lastErrors() + ")", e);
+    }
   }
 }

@@ -47,9 +47,11 @@ class WalkingClusterTest {
 
   @Test
   void aShortLivedWorkerEndsAndTheNextRequestStartsANewOneAndItsNameGoes() throws Exception {
-    cluster = TestCluster.of(3, Map.of("type.tick.lifetime-ms", "500"));
-    JsonNode first = Http.get(cluster.url("node2") + "/request/short").json();
+    cluster = TestCluster.of(3, Map.of("type.tick.lifetime-ms", "2000"));
     String name = cluster.root() + "/registry/tick/" + ClusterPaths.bucket("tick", "short") + "/short";
+    // The observer connects first: its connection time must not eat into the worker's 2 s life.
+    assertTrue(cluster.observer().checkExists().forPath(cluster.root()) != null);
+    JsonNode first = Http.get(cluster.url("node2") + "/request/short").json();
     assertTrue(cluster.observer().checkExists().forPath(name) != null, "the global name exists while it lives");
     Await.until("the worker ends and its name goes", Duration.ofSeconds(5), () -> {
       try {
