@@ -4,7 +4,7 @@
 // Access-Control-Allow-Origin: *). One poll runs at a time; the next is scheduled when it ends.
 // Testable DOM: member rows, legend items and ring arcs carry data-node; the leader's row and
 // legend item carry data-leader="true"; a member row carries data-workers (its live worker count)
-// once that member answered; body.dataset.ready = "true" after the first render;
+// once that member answered, and data-detached while some of its workers are detached in a split; body.dataset.ready = "true" after the first render;
 // body.dataset.reachable = "true" | "false" follows the last poll.
 (function () {
   "use strict";
@@ -342,8 +342,11 @@
       if (w) {
         total += w.count;
         known++;
-        wc.textContent = w.count;
-        wc.title = breakdown(w);
+        var unmerged = (w.detached || 0) + (w.awaitingMerge || 0);
+        wc.textContent = unmerged ? w.count + " (" + unmerged + " detached)" : w.count;
+        wc.title = breakdown(w) + (unmerged ? "; " + (w.detached || 0) + " detached (partition mode available), "
+          + (w.awaitingMerge || 0) + " states waiting for the conflict resolver" : "");
+        if (unmerged) { wc.className += " warn"; tr.setAttribute("data-detached", unmerged); }
       } else {
         wc.textContent = "?";
         wc.className += " warn";
