@@ -4,7 +4,8 @@
 // Access-Control-Allow-Origin: *). One poll runs at a time; the next is scheduled when it ends.
 // Testable DOM: member rows, legend items and ring arcs carry data-node; the leader's row and
 // legend item carry data-leader="true"; a member row carries data-workers (its live worker count)
-// once that member answered, and data-detached while some of its workers are detached in a split; body.dataset.ready = "true" after the first render;
+// once that member answered, and data-detached while some of its workers are detached in a split;
+// body.dataset.ready = "true" after the first render;
 // body.dataset.reachable = "true" | "false" follows the last poll.
 (function () {
   "use strict";
