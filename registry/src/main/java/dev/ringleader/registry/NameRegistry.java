@@ -44,6 +44,10 @@ public final class NameRegistry {
               case NODEEXISTS -> lookup(type, id).whenComplete((holder, err) -> {
                 if (err != null) {
                   out.completeExceptionally(err);
+                } else if (holder.isPresent() && holder.get().equals(value)) {
+                  // Our own create: it succeeded, but its answer was lost with a ZooKeeper server
+                  // and Curator's retry found the node (the incarnation makes the value unique).
+                  out.complete(Claim.taken(0));
                 } else {
                   out.complete(Claim.heldBy(holder.orElse(null)));
                 }

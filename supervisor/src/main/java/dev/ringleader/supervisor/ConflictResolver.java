@@ -10,7 +10,8 @@ import dev.ringleader.worker.WorkerKey;
 import io.undertow.util.Methods;
 import java.io.Closeable;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,38 +79,41 @@ final class ConflictResolver implements Closeable {
       if (current.ring().isEmpty() || !current.ring().contains(self) && !membership.members().containsKey(self)) {
         return;
       }
-      Set<String> probed = new HashSet<>();
+      Map<Member, List<WorkerKey>> remote = new HashMap<>();
       for (WorkerKey key : local.unresolved()) {
-        if (inFlight.size() >= MAX_IN_FLIGHT) {
-          return;
-        }
         String owner = current.ring().owner(key.type(), key.id());
-        Member member = owner.equals(self) ? null : membership.members().get(owner);
-        if (!owner.equals(self) && (member == null || member.status() != MemberStatus.UP)) {
-          continue; // the ring is about to change; the next round sees the new owner
-        }
-        if (!owner.equals(self) && unreachable.contains(owner)) {
-          if (probed.add(owner)) {
-            unreachable.probe(owner, member.url());
-          }
+        if (owner.equals(self)) {
+          resolve(key, owner, () -> resolveHere(key, current.epoch()));
           continue;
         }
-        if (!inFlight.add(key)) {
-          continue;
-        }
-        CompletableFuture<Void> done = owner.equals(self)
-            ? resolveHere(key, current.epoch())
-            : resolveAt(key, member, current.epoch());
-        done.whenComplete((v, e) -> {
-          inFlight.remove(key);
-          if (e != null) {
-            log.debug("resolution of {} with {} not done yet: {}", key, owner, ErrorResponses.unwrap(e).toString());
-          }
-        });
+        Member member = membership.members().get(owner);
+        if (member != null && member.status() == MemberStatus.UP) {
+          remote.computeIfAbsent(member, m -> new ArrayList<>()).add(key);
+        } // else the ring is about to change; the next round sees the new owner
       }
+      // A detached worker stops only once its owner answers a probe: stopping it first and then
+      // failing to deliver would leave its state waiting while the next call starts another one.
+      remote.forEach((member, keys) -> unreachable.probe(member.node(), member.url()).thenAccept(reachable -> {
+        if (reachable) {
+          keys.forEach(key -> resolve(key, member.node(), () -> resolveAt(key, member, current.epoch())));
+        }
+      }));
     } catch (RuntimeException e) {
       log.warn("conflict resolver round failed", e);
     }
+  }
+
+  /** Runs one resolution of the key unless one is in flight (or too many are). */
+  private void resolve(WorkerKey key, String owner, java.util.function.Supplier<CompletableFuture<Void>> resolution) {
+    if (inFlight.size() >= MAX_IN_FLIGHT || !inFlight.add(key)) {
+      return;
+    }
+    resolution.get().whenComplete((v, e) -> {
+      inFlight.remove(key);
+      if (e != null) {
+        log.debug("resolution of {} with {} not done yet: {}", key, owner, ErrorResponses.unwrap(e).toString());
+      }
+    });
   }
 
   /** This node owns the key: its detached activation stops and its state is merged here. */
@@ -185,9 +189,12 @@ final class ConflictResolver implements Closeable {
           "node " + self + " does not own " + key + " in ring epoch " + current.epoch() + " (owner: " + owner + ")",
           null, Json.object().put("epoch", current.epoch()).put("owner", owner))));
     }
-    if (cannotServe != null) {
+    if (cannotServe != null || !inTouch.getAsBoolean()) {
+      // An owner cut off from ZooKeeper would merge into a detached worker: the merged state would
+      // live on this node alone, and the sender would drop its copy.
       return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING,
-          cannotServe + "; retry shortly", Duration.ofSeconds(1), null)));
+          (cannotServe != null ? cannotServe : "node " + self + " is not in touch with ZooKeeper")
+              + "; retry shortly", Duration.ofSeconds(1), null)));
     }
     StoredState other = state.recentReplies() == null
         ? new StoredState(state.version(), state.state(), Map.of(), state.owner()) : state;

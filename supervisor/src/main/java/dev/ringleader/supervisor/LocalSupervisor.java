@@ -77,6 +77,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
    * writes under a detached one's writer name: two lineages never share a writer.
    */
   private final AtomicLong writerGeneration = new AtomicLong();
+  private final AtomicLong provisionalWriters = new AtomicLong();
   /** The last states of detached activations that stopped, until the ring owner merged them. */
   private final PendingStates pending = new PendingStates();
 
@@ -148,7 +149,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
         return CompletableFuture.failedFuture(notOwner(key));
       }
       a = live.computeIfAbsent(key, k -> created[0] = new Activation(k, incarnations.incrementAndGet(), epoch,
-          writer()));
+          detachedStart ? provisionalWriter() : writer()));
     }
     Activation activation = a;
     if (created[0] != null) {
@@ -162,29 +163,60 @@ final class LocalSupervisor implements Committer, WorkerListener {
     return activation.ready.thenCompose(op).exceptionallyCompose(e -> {
       Throwable cause = ErrorResponses.unwrap(e);
       if (cause instanceof WorkerFailure f && f.kind() == WorkerFailure.Kind.STOPPED && attempt < MAX_ATTEMPTS) {
-        // This activation stopped between lookup and delivery (lifetime, idle, ring change): start
-        // anew if the key is still ours (checked again in withWorker).
-        live.remove(key, activation);
-        return withWorker(key, epoch, op, attempt + 1, provisional);
+        // This activation stopped between lookup and delivery (lifetime, idle, ring change): once
+        // it has finished (its queued messages committed, its stop listener run), start anew if
+        // the key is still ours (checked again in withWorker). Not before: its last commits must
+        // not meet a newer activation of the key.
+        Worker<?> old = activation.worker();
+        CompletableFuture<?> finished = old == null ? CompletableFuture.completedFuture(null)
+            : old.stop(StopReason.REQUESTED).handle((v, x) -> null); // a second stop keeps the first reason
+        return finished.thenCompose(v -> {
+          live.remove(key, activation);
+          return withWorker(key, epoch, op, attempt + 1, provisional);
+        });
       }
       return CompletableFuture.failedFuture(cause);
     });
   }
 
-  /** The writer name of an activation that starts now. */
+  /** True when an activation of this node with this incarnation is live or still stopping. */
+  private boolean isActivation(long incarnation) {
+    return live.values().stream().anyMatch(x -> x.incarnation == incarnation)
+        || byWorker.values().stream().anyMatch(x -> x.incarnation == incarnation);
+  }
+
+  /** The writer name of a (named) activation that starts now. */
   private String writer() {
     long g = writerGeneration.get();
     return g == 0 ? writerBase : writerBase + "." + g;
   }
 
-  /** Starts a detached activation from this node's copy (or the initial state), without a name. */
+  /**
+   * A writer name no other activation ever uses: a provisional worker may start from an older copy
+   * than one this node's named activations wrote, so sharing their name would let a per-writer
+   * maximum hide its changes.
+   */
+  private String provisionalWriter() {
+    return writerBase + ".p" + provisionalWriters.incrementAndGet();
+  }
+
+  /**
+   * Starts a detached activation without a name, from the newest state this node has: the last
+   * state of an earlier detached activation of the key still waiting to be merged, or its copy, or
+   * the initial state. (Starting from an older one would take back changes it acknowledged.)
+   */
   private void startDetached(Activation a, String why) {
     a.nameHeld = false;
     a.detached = true;
     a.detachedBecause = why;
-    writerGeneration.incrementAndGet();
     metrics.detached(a.key.type());
-    startWith(a, types.get(a.key.type()), store.get(a.key));
+    StoredState from = store.get(a.key);
+    for (StoredState waiting : pending.get(a.key)) {
+      if (waiting.newerThan(from)) {
+        from = waiting;
+      }
+    }
+    startWith(a, types.get(a.key.type()), from);
   }
 
   /**
@@ -192,10 +224,15 @@ final class LocalSupervisor implements Committer, WorkerListener {
    * changes are kept here until the conflict resolver merges them into the ring owner's worker.
    */
   private void detach(Activation a, String why) {
-    if (a == null || a.detached) {
+    if (a == null) {
       return;
     }
-    a.detached = true;
+    synchronized (a) { // from the Curator thread and from commit completions
+      if (a.detached) {
+        return;
+      }
+      a.detached = true;
+    }
     a.detachedBecause = why;
     writerGeneration.incrementAndGet();
     // This node's own copy may hold a version its backups never acknowledged; another activation
@@ -230,6 +267,15 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   private void waitForName(Activation a, Claim claim, int attempt) {
     String holder = claim.holder() == null ? "?" : claim.holder().node();
+    if (claim.holder() != null && node.equals(holder) && attempt < MAX_ATTEMPTS && !isActivation(claim.holder().incarnation())) {
+      // Held by this node for an activation that no longer exists (its release was lost, e.g. with
+      // a ZooKeeper server): release it (only if this session still owns it) and claim again.
+      log.warn("{} is held by this node for activation {} that no longer exists; releasing it", a.key,
+          claim.holder().incarnation());
+      names.release(a.key.type(), a.key.id(), claim.holder().incarnation())
+          .whenComplete((v, e) -> activate(a, attempt + 1));
+      return;
+    }
     if (attempt >= MAX_ATTEMPTS) {
       fail(a, new RingleaderException(Failure.NAME_HELD, "worker " + a.key + " is still held by node " + holder
           + " (a ring change or failover is in progress); retry shortly", Duration.ofSeconds(1), null));
@@ -446,7 +492,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
         if (w != null) {
           w.stop(StopReason.REQUESTED);
         } else {
-          a.nameLost = true; // still restoring its state: it will not start
+          a.nameLost = true; // still restoring its state: it will not start, or stops once started
+          a.ready.thenAccept(started -> started.stop(StopReason.REQUESTED));
         }
       }
     }

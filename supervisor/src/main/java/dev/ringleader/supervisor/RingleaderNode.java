@@ -175,7 +175,7 @@ public final class RingleaderNode implements Closeable {
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
         this::cannotServe);
     resolver = new ConflictResolver(id, local, ring, membership, peers, unreachable, settings, events,
-        () -> zookeeperConnected() && cannotServe(PartitionMode.AVAILABLE, true) == null);
+        this::inTouchWithZooKeeper);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
         this::notServingReason);
     handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, resolver,
@@ -307,6 +307,16 @@ public final class RingleaderNode implements Closeable {
     return cannotServe(settings.partitionMode(), false);
   }
 
+  /**
+   * True while this node may act on the cluster's state: serving or leaving, connected to ZooKeeper,
+   * and not suspecting a freeze (the conflict resolver runs only then).
+   */
+  private boolean inTouchWithZooKeeper() {
+    State s = state.get();
+    return (s == State.STARTED || s == State.LEAVING) && handler != null && zookeeperConnected()
+        && (pauses == null || !pauses.suspect());
+  }
+
   /** True while the ZooKeeper connection is up (its session may still be an old one). */
   private boolean zookeeperConnected() {
     return zk == ConnectionState.CONNECTED || zk == ConnectionState.RECONNECTED;
@@ -332,7 +342,8 @@ public final class RingleaderNode implements Closeable {
       return "node " + settings.nodeId() + " is cut off from ZooKeeper (partition-mode consistent)";
     }
     if (provisional) {
-      return null;
+      // A leaving node takes no new provisional work: its last resolver pass may already be over.
+      return state.get() == State.LEAVING ? "node " + settings.nodeId() + " is leaving" : null;
     }
     if (!ring.current().ring().contains(settings.nodeId())) {
       return "node " + settings.nodeId() + " is not in the ring yet (epoch " + ring.current().epoch() + ")";
