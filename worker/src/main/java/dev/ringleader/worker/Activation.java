@@ -384,19 +384,10 @@ final class Activation<S> implements Worker<S> {
     S merged;
     Object view;
     try {
-      if (type.mergeable()) {
-        merged = type.merge(current.state(), other.state());
-        LOG.info("worker {}: merged a duplicate activation's state (version {}) into version {} with {}.merge",
-            key, other.version(), current.version(), type.name());
-      } else if (current.version() == 0 && other.version() > 0) {
-        merged = other.state();
-        LOG.info("worker {}: type {} is not mergeable and this activation never committed; took the "
-            + "duplicate's state (version {})", key, type.name(), other.version());
-      } else {
-        merged = current.state();
-        LOG.info("worker {}: type {} is not mergeable; kept this activation's state (version {}) and dropped "
-            + "the duplicate's (version {})", key, type.name(), current.version(), other.version());
-      }
+      MergeRule rule = MergeRule.of(type, current.version(), other.version());
+      merged = rule.apply(type, current.state(), other.state());
+      LOG.info("worker {}: merged a duplicate activation's state (version {}) into version {}: {}", key,
+          other.version(), current.version(), rule.describe(type));
       view = type.view(merged, context);
     } catch (Throwable crash) {
       crashed(merge.reply(), crash, runtime.scheduler.now());

@@ -49,12 +49,7 @@ public record Snapshot<S>(long version, S state, Map<String, JsonNode> recentRep
     LinkedHashMap<String, JsonNode> replies = new LinkedHashMap<>(recentReplies);
     replies.remove(requestKey); // a re-used key moves to the newest end
     replies.put(requestKey, reply);
-    var oldest = replies.keySet().iterator();
-    while (replies.size() > repliesKept && oldest.hasNext()) {
-      oldest.next();
-      oldest.remove();
-    }
-    return new Snapshot<>(version + 1, nextState, replies);
+    return new Snapshot<>(version + 1, nextState, evictOldest(replies, repliesKept));
   }
 
   /**
@@ -68,11 +63,16 @@ public record Snapshot<S>(long version, S state, Map<String, JsonNode> recentRep
       replies.remove(e.getKey());
       replies.put(e.getKey(), e.getValue());
     }
+    return new Snapshot<>(Math.max(version, other.version) + 1, mergedState, evictOldest(replies, repliesKept));
+  }
+
+  /** Drops the oldest replies (insertion order) beyond {@code kept}; returns the same map. */
+  private static LinkedHashMap<String, JsonNode> evictOldest(LinkedHashMap<String, JsonNode> replies, int kept) {
     var oldest = replies.keySet().iterator();
-    while (replies.size() > repliesKept && oldest.hasNext()) {
+    while (replies.size() > kept && oldest.hasNext()) {
       oldest.next();
       oldest.remove();
     }
-    return new Snapshot<>(Math.max(version, other.version) + 1, mergedState, replies);
+    return replies;
   }
 }

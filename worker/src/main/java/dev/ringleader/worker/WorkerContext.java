@@ -14,8 +14,8 @@ public interface WorkerContext {
   /**
    * The name under which this activation's changes count in a per-writer mergeable state ({@link
    * PNCounter}, {@link LWWMap}): different for any two activations of one ID that may run at the
-   * same time, e.g. on both sides of a netsplit (the node's name and its ZooKeeper session
-   * generation), and the same for successive activations of one lineage, so such states stay small.
+   * same time, e.g. on both sides of a netsplit, and the same for successive activations of one
+   * lineage, so such states stay small. The supervisor chooses it (docs/conflict-resolution.md).
    */
   String writer();
 
