@@ -3,6 +3,7 @@ package dev.ringleader.supervisor;
 import dev.ringleader.worker.Worker;
 import dev.ringleader.worker.WorkerKey;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One activation of a worker on this node, from the claim of its global name to its stop.
@@ -23,13 +24,11 @@ final class Activation {
   /** True when the session that created its name was lost before it started (mode consistent). */
   volatile boolean nameLost;
   /**
-   * True for an activation that serves without a global name held by a live session (partition
-   * mode available): a provisional one, or one whose session was lost. It commits only here and is
-   * never handed over; when it stops, its last state waits for the conflict resolver.
+   * Why it serves without a global name held by a live session (partition mode available: a
+   * provisional one, or one whose session was lost), or null. A detached activation commits only
+   * here and is never handed over; when it stops, its last state waits for the conflict resolver.
    */
-  volatile boolean detached;
-  /** Why it is detached, for the history. */
-  volatile String detachedBecause;
+  private final AtomicReference<String> detachedBecause = new AtomicReference<>();
   /** The name its changes count under in mergeable states ({@code WorkerContext.writer()}). */
   final String writer;
 
@@ -38,6 +37,19 @@ final class Activation {
     this.incarnation = incarnation;
     this.epoch = epoch;
     this.writer = writer;
+  }
+
+  boolean detached() {
+    return detachedBecause.get() != null;
+  }
+
+  String detachedBecause() {
+    return detachedBecause.get();
+  }
+
+  /** Marks it detached; true for the one call that did (it may come from several threads). */
+  boolean detach(String why) {
+    return detachedBecause.compareAndSet(null, why);
   }
 
   /** The worker if ready, else null. */

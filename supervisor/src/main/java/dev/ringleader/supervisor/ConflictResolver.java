@@ -171,34 +171,24 @@ final class ConflictResolver implements Closeable {
    * to merge into this node's worker. Only the ring owner takes it ({@code 421} otherwise; the
    * sender tries again with a newer ring).
    */
-  CompletableFuture<Answer> accept(WorkerKey key, String from, JsonNode body, String cannotServe) {
-    StoredState state;
-    try {
-      state = Json.MAPPER.treeToValue(body, StoredState.class);
-    } catch (Exception e) {
-      state = null;
-    }
-    if (state == null || state.state() == null || state.version() < 0 || from == null || from.isEmpty()) {
+  CompletableFuture<Answer> accept(WorkerKey key, String from, JsonNode body) {
+    StoredState state = StoredState.fromJson(body);
+    if (state == null || from == null || from.isEmpty()) {
       return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON,
           "a merge is POST /internal/merge/{type}/{id}?from=<node> with {\"version\",\"state\",\"recentReplies\"}"));
     }
     VersionedRing current = ring.current();
     String owner = current.ring().isEmpty() ? null : current.ring().owner(key.type(), key.id());
     if (!self.equals(owner)) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.WRONG_OWNER,
-          "node " + self + " does not own " + key + " in ring epoch " + current.epoch() + " (owner: " + owner + ")",
-          null, Json.object().put("epoch", current.epoch()).put("owner", owner))));
+      return CompletableFuture.completedFuture(Router.wrongOwner(self, key, current));
     }
-    if (cannotServe != null || !inTouch.getAsBoolean()) {
-      // An owner cut off from ZooKeeper would merge into a detached worker: the merged state would
-      // live on this node alone, and the sender would drop its copy.
+    if (!inTouch.getAsBoolean()) {
+      // Starting, leaving, frozen, or cut off from ZooKeeper: it would merge into a detached worker,
+      // the merged state would live on this node alone, and the sender would drop its copy.
       return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING,
-          (cannotServe != null ? cannotServe : "node " + self + " is not in touch with ZooKeeper")
-              + "; retry shortly", Duration.ofSeconds(1), null)));
+          "node " + self + " is not in touch with ZooKeeper; retry shortly", Duration.ofSeconds(1), null)));
     }
-    StoredState other = state.recentReplies() == null
-        ? new StoredState(state.version(), state.state(), Map.of(), state.owner()) : state;
-    return local.mergeDuplicate(key, other, from, current.epoch())
+    return local.mergeDuplicate(key, state, from, current.epoch())
         .thenApply(version -> Answer.ok(Map.of("version", version, "node", self)))
         .exceptionally(ErrorResponses::of);
   }
@@ -211,12 +201,8 @@ final class ConflictResolver implements Closeable {
     }
   }
 
-  /** How many keys wait for a resolution here (for tests and views). */
+  /** How many keys wait for a resolution here. */
   int unresolvedCount() {
     return local.unresolved().size();
-  }
-
-  List<WorkerKey> inFlight() {
-    return List.copyOf(inFlight);
   }
 }

@@ -116,8 +116,8 @@ final class Handoff {
     }
     // Detached workers (partition mode available) stopped too: their last states go to the owners
     // of their IDs now, while this node still has its session (docs/conflict-resolution.md).
+    resolver.round(); // at once; the resolver's own rounds go on every 500 ms meanwhile
     while (resolver.unresolvedCount() > 0 && System.nanoTime() < deadline) {
-      resolver.round();
       pause();
     }
     if (resolver.unresolvedCount() > 0) {

@@ -32,16 +32,12 @@ final class HttpApi {
   private final NodeMetrics metrics;
   private final Views views;
   private final ConflictResolver resolver;
-  /** Why this node cannot serve its IDs of a type in the given mode, or null. */
-  private final java.util.function.Function<dev.ringleader.worker.PartitionMode, String> cannotServe;
   private final AtomicLong requestKeys = new AtomicLong();
   private final String keyPrefix;
 
   HttpApi(Router router, Replication replication, Handoff handoff, WorkerTypes types, Settings settings,
-      NodeMetrics metrics, Views views, ConflictResolver resolver,
-      java.util.function.Function<dev.ringleader.worker.PartitionMode, String> cannotServe, Runnable leave) {
+      NodeMetrics metrics, Views views, ConflictResolver resolver, Runnable leave) {
     this.resolver = resolver;
-    this.cannotServe = cannotServe;
     this.router = router;
     this.replication = replication;
     this.handoff = handoff;
@@ -78,11 +74,7 @@ final class HttpApi {
         })
         .get("/internal/replicas/{type}/{id}", ex -> internal(ex, false))
         .put("/internal/replicas/{type}/{id}", ex -> internal(ex, true))
-        .post("/internal/join", ex -> readJson(ex, 4096, body -> {
-          CompletableFuture<Answer> answer = handoff.prepareJoin(body);
-          ex.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((a, err) ->
-              send(ex, err != null ? ErrorResponses.of(err) : a)));
-        }))
+        .post("/internal/join", ex -> readJson(ex, 4096, body -> sendWhenDone(ex, handoff.prepareJoin(body))))
         .post("/admin/leave", ex -> {
           leave.run();
           send(ex, new Answer(202, Json.bytes(java.util.Map.of("status", "leaving", "node", settings.nodeId(),
@@ -90,10 +82,7 @@ final class HttpApi {
         })
         .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> readJson(ex, INTERNAL_MAX_BYTES, body -> {
           var from = ex.getQueryParameters().get("from");
-          CompletableFuture<Answer> answer = resolver.accept(key, from == null ? null : from.getFirst(), body,
-              cannotServe.apply(types.mode(key.type())));
-          ex.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((a, err) ->
-              send(ex, err != null ? ErrorResponses.of(err) : a)));
+          sendWhenDone(ex, resolver.accept(key, from == null ? null : from.getFirst(), body));
         })))
         .post("/internal/replicas", ex -> readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.acceptBatch(body))))
         .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
@@ -281,6 +270,12 @@ final class HttpApi {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  /** Answers the exchange when {@code answer} completes, without holding the IO thread meanwhile. */
+  private static void sendWhenDone(HttpServerExchange ex, CompletableFuture<Answer> answer) {
+    ex.dispatch(SameThreadExecutor.INSTANCE, () -> answer.whenComplete((a, err) ->
+        send(ex, err != null ? ErrorResponses.of(err) : a)));
   }
 
   private void dispatch(HttpServerExchange ex, Call.Kind kind, long start, Call call) {

@@ -6,6 +6,7 @@ import dev.ringleader.registry.GlobalName;
 import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.registry.Ring;
 import dev.ringleader.worker.Committer;
+import dev.ringleader.worker.MergeRule;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.Snapshot;
 import dev.ringleader.worker.StopReason;
@@ -135,7 +136,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
       Function<Worker<?>, CompletableFuture<Object>> op, int attempt, boolean provisional) {
     Activation[] created = new Activation[1];
     Activation a = live.get(key);
-    if (a != null && a.detached && !provisional && connected.getAsBoolean()) {
+    if (a != null && a.detached() && !provisional && connected.getAsBoolean()) {
       Activation detached = a;
       return retire(detached).thenCompose(v -> {
         live.remove(key, detached);
@@ -207,8 +208,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
    */
   private void startDetached(Activation a, String why) {
     a.nameHeld = false;
-    a.detached = true;
-    a.detachedBecause = why;
+    a.detach(why);
     metrics.detached(a.key.type());
     StoredState from = store.get(a.key);
     for (StoredState waiting : pending.get(a.key)) {
@@ -224,16 +224,9 @@ final class LocalSupervisor implements Committer, WorkerListener {
    * changes are kept here until the conflict resolver merges them into the ring owner's worker.
    */
   private void detach(Activation a, String why) {
-    if (a == null) {
-      return;
+    if (a == null || !a.detach(why)) {
+      return; // none, or already detached (this is called from the Curator thread and commit completions)
     }
-    synchronized (a) { // from the Curator thread and from commit completions
-      if (a.detached) {
-        return;
-      }
-      a.detached = true;
-    }
-    a.detachedBecause = why;
     writerGeneration.incrementAndGet();
     // This node's own copy may hold a version its backups never acknowledged; another activation
     // may commit that same version number with other content. The detached worker holds all of it
@@ -326,8 +319,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
       } else if (why.startsWith("failover")) {
         metrics.failover(type.name());
       }
-      if (a.detached) {
-        history.add(a.key, a.epoch, "detached", a.detachedBecause);
+      if (a.detached()) {
+        history.add(a.key, a.epoch, "detached", a.detachedBecause());
         a.ready.complete(w);
         return;
       }
@@ -406,13 +399,12 @@ final class LocalSupervisor implements Committer, WorkerListener {
   @Override
   public CompletionStage<Void> commit(WorkerKey key, Snapshot<?> next) {
     Activation a = live.get(key);
-    if (a != null && a.detached) {
+    if (a != null && a.detached()) {
       // Held by this activation alone until the resolver merges it: not in the store (a copy of
       // another lineage under the same version would confuse the fencing of replicas).
       return CompletableFuture.completedFuture(null);
     }
-    StoredState stored = new StoredState(next.version(), Json.MAPPER.valueToTree(next.state()),
-        next.recentReplies(), node);
+    StoredState stored = StoredState.of(next, node);
     store.offer(key, stored);
     return replication.replicate(key, stored);
   }
@@ -425,7 +417,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     Activation a = byWorker.remove(worker);
     long incarnation = -1;
     if (a != null) {
-      if (a.detached) {
+      if (a.detached()) {
         // Pending before it leaves the live map: at no moment is its state in neither place.
         keepForResolver(worker, a, last);
         live.remove(worker.key(), a);
@@ -469,7 +461,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
   void onRing(Ring ring) {
     for (Activation a : live.values()) {
       Worker<?> w = a.worker();
-      if (w != null && !a.detached && !node.equals(ring.owner(a.key.type(), a.key.id()))) {
+      if (w != null && !a.detached() && !node.equals(ring.owner(a.key.type(), a.key.id()))) {
         w.stop(StopReason.REQUESTED);
       }
     }
@@ -481,7 +473,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
    */
   void onSessionLost() {
     for (Activation a : live.values()) {
-      if (!a.claimed && !a.detached) {
+      if (!a.claimed && !a.detached()) {
         continue; // its claim is not answered yet: it fails, or it succeeds in the new session
       }
       a.nameHeld = false;
@@ -512,24 +504,17 @@ final class LocalSupervisor implements Committer, WorkerListener {
           + key.type() + " keeps no state after passivation)");
       return;
     }
-    StoredState state = new StoredState(last.version(), Json.MAPPER.valueToTree(last.state()), last.recentReplies(),
-        node);
+    StoredState state = StoredState.of(last, node);
     pending.add(key, state);
     history.add(key, a.epoch, "stopped", "detached activation ended at version " + last.version()
         + "; its state waits for the conflict resolver");
-  }
-
-  /** True when a detached activation of the key is live here. */
-  boolean hasDetached(WorkerKey key) {
-    Activation a = live.get(key);
-    return a != null && a.detached;
   }
 
   /** Every key with a live detached activation or a last state waiting to be merged. */
   java.util.Set<WorkerKey> unresolved() {
     java.util.Set<WorkerKey> out = new java.util.HashSet<>(pending.keys());
     live.values().forEach(a -> {
-      if (a.detached) {
+      if (a.detached()) {
         out.add(a.key);
       }
     });
@@ -537,7 +522,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
   }
 
   int detachedCount() {
-    return (int) live.values().stream().filter(a -> a.detached).count();
+    return (int) live.values().stream().filter(a -> a.detached()).count();
   }
 
   /** How many last states of detached activations wait for the conflict resolver. */
@@ -551,7 +536,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
    */
   CompletableFuture<List<StoredState>> retireDetached(WorkerKey key) {
     Activation a = live.get(key);
-    CompletableFuture<Void> stopped = a != null && a.detached ? retire(a) : CompletableFuture.completedFuture(null);
+    CompletableFuture<Void> stopped = a != null && a.detached() ? retire(a) : CompletableFuture.completedFuture(null);
     return stopped.thenApply(v -> pending.get(key));
   }
 
@@ -610,8 +595,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     long before = w.snapshot().version();
     return w.mergeIn(new Snapshot<>(other.version(), state, other.recentReplies())).thenApply(view -> {
       long after = w.snapshot().version();
-      String rule = w.type().mergeable() ? "merged with " + key.type() + ".merge"
-          : "type not mergeable: kept " + (before == 0 && other.version() > 0 ? "the duplicate's" : "this") + " state";
+      String rule = MergeRule.of(w.type(), before, other.version()).describe(w.type());
       history.add(key, epoch, "merged", "the state of a detached activation on " + from + " (version "
           + other.version() + ") into this worker (version " + before + " → " + after + "; " + rule + ")");
       metrics.conflictResolved(key.type(), "survived");
@@ -666,8 +650,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
       m.put("since", a.since);
       m.put("incarnation", a.incarnation);
       m.put("epoch", a.epoch);
-      if (a.detached) {
-        m.put("detached", a.detachedBecause);
+      if (a.detached()) {
+        m.put("detached", a.detachedBecause());
       }
       if (w != null) {
         m.put("status", w.status().name().toLowerCase(java.util.Locale.ROOT));

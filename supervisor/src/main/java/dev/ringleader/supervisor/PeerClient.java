@@ -57,19 +57,19 @@ final class PeerClient implements Closeable {
 
   /** Epoch milliseconds after which the receiver must not act on a request between nodes. */
   static final String DEADLINE_HEADER = "X-Ringleader-Deadline";
+  private static final HttpString DEADLINE = new HttpString(DEADLINE_HEADER);
 
   /**
    * Sends one request. Fails with {@link PeerUnreachableException} when the peer cannot be reached
    * or does not answer within {@code timeout}.
    */
   CompletableFuture<PeerResponse> send(String baseUrl, HttpString method, String path,
-      Map<String, String> callerHeaders, String body, Duration timeout) {
+      Map<String, String> headers, String body, Duration timeout) {
     CompletableFuture<PeerResponse> out = new CompletableFuture<>();
     // The receiver drops the request if it arrives after this instant: by then this node has given
     // up on it and may have acted otherwise (a provisional worker), so a late delivery — bytes held
     // by a partitioned network and delivered when it heals — must change nothing.
-    Map<String, String> headers = new java.util.HashMap<>(callerHeaders);
-    headers.put(DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()));
+    String deadline = Long.toString(System.currentTimeMillis() + timeout.toMillis());
     if (closed) {
       out.completeExceptionally(new PeerUnreachableException("client closed", null));
       return out;
@@ -86,10 +86,10 @@ final class PeerClient implements Closeable {
           IoUtils.safeClose(pooled);
         }
       });
-      exchange(baseUrl, pooled, method, path, headers, body, first);
+      exchange(baseUrl, pooled, method, path, headers, body, deadline, first);
       first.whenComplete((r, e) -> {
         if (e instanceof StaleConnectionException) {
-          connectAndSend(baseUrl, method, path, headers, body, out);
+          connectAndSend(baseUrl, method, path, headers, body, deadline, out);
         } else if (e != null) {
           out.completeExceptionally(e);
         } else {
@@ -97,7 +97,7 @@ final class PeerClient implements Closeable {
         }
       });
     } else {
-      connectAndSend(baseUrl, method, path, headers, body, out);
+      connectAndSend(baseUrl, method, path, headers, body, deadline, out);
     }
     return out.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
       Throwable cause = ErrorResponses.unwrap(e);
@@ -113,11 +113,11 @@ final class PeerClient implements Closeable {
   }
 
   private void connectAndSend(String baseUrl, HttpString method, String path, Map<String, String> headers,
-      String body, CompletableFuture<PeerResponse> out) {
+      String body, String deadline, CompletableFuture<PeerResponse> out) {
     client.connect(new ClientCallback<>() {
       @Override
       public void completed(ClientConnection connection) {
-        exchange(baseUrl, connection, method, path, headers, body, out);
+        exchange(baseUrl, connection, method, path, headers, body, deadline, out);
       }
 
       @Override
@@ -167,7 +167,7 @@ final class PeerClient implements Closeable {
   }
 
   private void exchange(String baseUrl, ClientConnection connection, HttpString method, String path,
-      Map<String, String> headers, String body, CompletableFuture<PeerResponse> out) {
+      Map<String, String> headers, String body, String deadline, CompletableFuture<PeerResponse> out) {
     // If the caller's timeout fires first, close the connection so it is never reused mid-answer.
     out.whenComplete((r, e) -> {
       if (e != null) {
@@ -183,6 +183,7 @@ final class PeerClient implements Closeable {
       request.getRequestHeaders().put(Headers.CONTENT_TYPE, "application/json");
     }
     headers.forEach((k, v) -> request.getRequestHeaders().put(headerNames.computeIfAbsent(k, HttpString::new), v));
+    request.getRequestHeaders().put(DEADLINE, deadline);
     // Undertow's client connection is not thread-safe: every operation on it runs on its own IO thread.
     connection.getIoThread().execute(() -> {
       try {

@@ -16,6 +16,6 @@ record ReplicaCopy(String type, String id, long version, JsonNode state, Map<Str
   }
 
   StoredState stored() {
-    return new StoredState(version, state, recentReplies == null ? Map.of() : recentReplies, owner);
+    return new StoredState(version, state, recentReplies, owner);
   }
 }

@@ -213,17 +213,11 @@ final class Replication {
 
   /** {@code PUT /internal/replicas/{type}/{id}}: keeps the copy if newer; answers the version held. */
   Answer accept(WorkerKey key, JsonNode body) {
-    StoredState s;
-    try {
-      s = Json.MAPPER.treeToValue(body, StoredState.class);
-    } catch (Exception e) {
+    StoredState s = StoredState.fromJson(body);
+    if (s == null) {
       return ErrorResponses.of(Failure.BAD_JSON, "a copy is {\"version\",\"state\",\"recentReplies\"}");
     }
-    if (s == null || s.state() == null || s.version() < 0) {
-      return ErrorResponses.of(Failure.BAD_JSON, "a copy is {\"version\",\"state\",\"recentReplies\"}");
-    }
-    StoredState kept = store.offer(key, s.recentReplies() == null
-        ? new StoredState(s.version(), s.state(), Map.of(), s.owner()) : s);
+    StoredState kept = store.offer(key, s);
     Map<String, Object> held = new java.util.LinkedHashMap<>();
     held.put("version", kept.version());
     held.put("owner", kept.owner());

@@ -181,7 +181,7 @@ public final class RingleaderNode implements Closeable {
     handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, resolver,
         this::endSession);
     drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
-        resolver, mode -> cannotServe(mode, false), this::leaveAsync).handler());
+        resolver, this::leaveAsync).handler());
     handler = drain;
 
     ring.addListener(this::onRing);

@@ -6,6 +6,7 @@ import dev.ringleader.registry.Membership;
 import dev.ringleader.registry.MemberStatus;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.worker.WorkerKey;
 import io.undertow.util.Methods;
 import java.time.Duration;
 import java.util.HashMap;
@@ -79,10 +80,7 @@ final class Router {
         return waiter.atLeast(call.callerEpoch(), settings.routeWait())
             .thenCompose(r -> attempt(call, 1));
       }
-      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.WRONG_OWNER,
-          "node " + self + " does not own " + call.key() + " in ring epoch " + current.epoch()
-              + " (owner: " + owner + "); the forwarding node retries", null,
-          Json.object().put("epoch", current.epoch()).put("owner", owner))));
+      return CompletableFuture.completedFuture(wrongOwner(self, call.key(), current));
     }
     if (types.available(call.key().type()) && unreachable.contains(owner)) {
       return local(call, current.epoch(), retries, true);
@@ -93,6 +91,17 @@ final class Router {
           "the owner of " + call.key() + ", node " + owner + ", has left; retry shortly");
     }
     return forward(call, member, current.epoch(), retries);
+  }
+
+  /**
+   * {@code 421 wrong_owner}: a node asked to act for an ID it does not own in its ring, with its
+   * epoch and the owner it sees, so that the sender waits for that ring and tries again.
+   */
+  static Answer wrongOwner(String self, WorkerKey key, VersionedRing ring) {
+    String owner = ring.ring().isEmpty() ? null : ring.ring().owner(key.type(), key.id());
+    return ErrorResponses.of(new RingleaderException(Failure.WRONG_OWNER, "node " + self + " does not own " + key
+        + " in ring epoch " + ring.epoch() + " (owner: " + owner + "); the sender retries", null,
+        Json.object().put("epoch", ring.epoch()).put("owner", owner)));
   }
 
   private CompletableFuture<Answer> forward(Call call, Member owner, long epoch, int retries) {

@@ -1,6 +1,7 @@
 package dev.ringleader.supervisor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.worker.Snapshot;
 import java.util.Map;
 
 /**
@@ -13,6 +14,26 @@ import java.util.Map;
  * @param owner the node that committed this version (null when unknown)
  */
 record StoredState(long version, JsonNode state, Map<String, JsonNode> recentReplies, String owner) {
+  StoredState {
+    recentReplies = recentReplies == null ? Map.of() : recentReplies;
+  }
+
+  /** The snapshot a worker committed on node {@code owner}, as nodes keep it. */
+  static StoredState of(Snapshot<?> snapshot, String owner) {
+    return new StoredState(snapshot.version(), Json.MAPPER.valueToTree(snapshot.state()), snapshot.recentReplies(),
+        owner);
+  }
+
+  /** A copy sent by another node, or null when the JSON is not one (no state, negative version). */
+  static StoredState fromJson(JsonNode body) {
+    try {
+      StoredState s = Json.MAPPER.treeToValue(body, StoredState.class);
+      return s == null || s.state() == null || s.version() < 0 ? null : s;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   boolean newerThan(StoredState other) {
     return other == null || version > other.version;
   }
