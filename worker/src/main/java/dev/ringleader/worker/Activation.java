@@ -218,7 +218,7 @@ final class Activation<S> implements Worker<S> {
   }
 
   @Override
-  public CompletableFuture<Object> mergeIn(Snapshot<S> other) {
+  public CompletableFuture<Object> mergeIn(DuplicateLineage<S> other) {
     Objects.requireNonNull(other, "other");
     if (stopRequest != null) {
       return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
@@ -337,7 +337,7 @@ final class Activation<S> implements Worker<S> {
         // A retry of an update already applied. Its first commit may have failed to reach the
         // backups (the caller then saw "not acknowledged"), so commit the current snapshot again
         // (same version, nothing changes) and answer only once it is held.
-        return commit(current, remembered, tell.reply());
+        return commit(current, remembered, tell.reply(), null);
       }
     }
     Step<S> step;
@@ -364,7 +364,7 @@ final class Activation<S> implements Worker<S> {
     }
     Snapshot<S> next =
         current.next(step.state(), requestKey, storedReply, limits.recentRepliesKept());
-    return commit(next, step.reply(), tell.reply());
+    return commit(next, step.reply(), tell.reply(), new LoggedMessage(requestKey, tell.message()));
   }
 
   private void handleRead(Envelope.Read read, Instant now) {
@@ -380,28 +380,30 @@ final class Activation<S> implements Worker<S> {
 
   private boolean handleMerge(Envelope.Merge<S> merge) {
     Snapshot<S> current = committed;
-    Snapshot<S> other = merge.other();
-    S merged;
-    Object view;
+    DuplicateLineage<S> other = merge.other();
+    if (current.recentReplies().containsKey(other.mergeKey())) {
+      // Merged before (the resolver's first delivery lost its answer): commit again, apply nothing.
+      MergeReport again = new MergeReport(current.version(), MergeRule.of(type, current.version(),
+          other.base().version()), 0, other.messages().size(), 0, true);
+      return commit(current, again, merge.reply(), null);
+    }
+    LineageMerge.Result<S> merged;
     try {
-      MergeRule rule = MergeRule.of(type, current.version(), other.version());
-      merged = rule.apply(type, current.state(), other.state());
-      LOG.info("worker {}: merged a duplicate activation's state (version {}) into version {}: {}", key,
-          other.version(), current.version(), rule.describe(type));
-      view = type.view(merged, context);
+      merged = LineageMerge.apply(type, context, runtime.mapper, current, other, limits.recentRepliesKept());
+      LOG.info("worker {}: merged a duplicate activation (version {}, {} change(s) of its own) into version {}: {}",
+          key, other.lastVersion(), other.messages().size(), current.version(), merged.report().describe(type));
     } catch (Throwable crash) {
       crashed(merge.reply(), crash, runtime.scheduler.now());
       return true;
     }
-    // Always a new version above both lineages, so that every copy of either side is superseded.
-    return commit(current.mergedWith(other, merged, limits.recentRepliesKept()), view, merge.reply());
+    return commit(merged.next(), merged.report(), merge.reply(), null);
   }
 
   /** Starts the commit of {@code next}; the drain continues from its completion. */
-  private boolean commit(Snapshot<S> next, Object reply, CompletableFuture<Object> future) {
+  private boolean commit(Snapshot<S> next, Object reply, CompletableFuture<Object> future, LoggedMessage applied) {
     CompletionStage<Void> stage;
     try {
-      stage = runtime.committer.commit(key, next);
+      stage = runtime.committer.commit(this, next, applied);
       if (stage == null) {
         throw new IllegalStateException("Committer.commit returned null for " + key);
       }
@@ -420,15 +422,19 @@ final class Activation<S> implements Worker<S> {
 
   private void committed(
       Snapshot<S> next, Object reply, CompletableFuture<Object> future, Throwable error) {
-    committed = next; // even when not acknowledged: a replica may hold it, versions stay monotonic
     if (error == null) {
+      committed = next;
       future.complete(reply);
       return;
     }
+    // Not acknowledged: roll the change back, so it is in no state that serves on or is merged
+    // later. The version is used up (a replica may hold it): the next change goes above it.
+    Snapshot<S> before = committed;
+    committed = new Snapshot<>(next.version(), before.state(), before.recentReplies());
     Throwable cause = error instanceof CompletionException && error.getCause() != null
         ? error.getCause()
         : error;
-    LOG.warn("worker {}: commit of version {} failed; not acknowledged", key, next.version(), cause);
+    LOG.warn("worker {}: commit of version {} failed; not acknowledged, rolled back", key, next.version(), cause);
     future.completeExceptionally(
         WorkerFailure.notAcknowledged(key, restarts, next.version(), cause));
   }

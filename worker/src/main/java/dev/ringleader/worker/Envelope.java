@@ -17,8 +17,8 @@ sealed interface Envelope {
   /** A read of the view, from {@link Worker#read}. */
   record Read(CompletableFuture<Object> reply) implements Envelope {}
 
-  /** The state of a duplicate activation, from {@link Worker#mergeIn}. */
-  record Merge<S>(Snapshot<S> other, CompletableFuture<Object> reply) implements Envelope {}
+  /** What a duplicate activation did, from {@link Worker#mergeIn}. */
+  record Merge<S>(DuplicateLineage<S> other, CompletableFuture<Object> reply) implements Envelope {}
 
   /** The marker after the last accepted message, from {@link Worker#stop}. */
   record Stop<S>(StopReason reason, CompletableFuture<Snapshot<S>> done) implements Envelope {

@@ -1,17 +1,18 @@
 package dev.ringleader.worker;
 
 /**
- * Which state survives when the conflict resolver merges a duplicate activation's last snapshot into
- * a worker ({@link Worker#mergeIn}): the one decision, used by the worker and described in logs and
+ * How the base of a duplicate lineage is taken in when the conflict resolver merges it into a
+ * worker ({@link Worker#mergeIn}, {@link LineageMerge}); the duplicate's own changes since its base
+ * are replayed whatever the rule. The one decision, used by the worker and described in logs and
  * histories.
  */
 public enum MergeRule {
   /** The type is mergeable: {@link WorkerType#merge}{@code (survivor, other)}. */
-  MERGED("merged with %s.merge"),
+  MERGED("base merged with %s.merge"),
   /** Not mergeable, and the survivor never committed (version 0): the other's state is taken. */
-  TOOK_OTHER("%s is not mergeable and the survivor never committed: took the duplicate's state"),
+  TOOK_OTHER("%s is not mergeable and the survivor never committed: took the duplicate's base state"),
   /** Not mergeable: the survivor's state is kept, the other's dropped. */
-  KEPT_SURVIVOR("%s is not mergeable: kept the survivor's state, dropped the duplicate's");
+  KEPT_SURVIVOR("%s is not mergeable: kept the survivor's state, not the duplicate's base");
 
   private final String description;
 

@@ -52,22 +52,8 @@ public record Snapshot<S>(long version, S state, Map<String, JsonNode> recentRep
     return new Snapshot<>(version + 1, nextState, evictOldest(replies, repliesKept));
   }
 
-  /**
-   * The snapshot after merging a duplicate lineage: version {@code max(this, other) + 1}, the given
-   * state, and the union of both sides' recent replies (this side's win on a shared key; the
-   * oldest beyond {@code repliesKept} are evicted). A pure function.
-   */
-  public Snapshot<S> mergedWith(Snapshot<S> other, S mergedState, int repliesKept) {
-    LinkedHashMap<String, JsonNode> replies = new LinkedHashMap<>(other.recentReplies);
-    for (Map.Entry<String, JsonNode> e : recentReplies.entrySet()) {
-      replies.remove(e.getKey());
-      replies.put(e.getKey(), e.getValue());
-    }
-    return new Snapshot<>(Math.max(version, other.version) + 1, mergedState, evictOldest(replies, repliesKept));
-  }
-
   /** Drops the oldest replies (insertion order) beyond {@code kept}; returns the same map. */
-  private static LinkedHashMap<String, JsonNode> evictOldest(LinkedHashMap<String, JsonNode> replies, int kept) {
+  static LinkedHashMap<String, JsonNode> evictOldest(LinkedHashMap<String, JsonNode> replies, int kept) {
     var oldest = replies.keySet().iterator();
     while (replies.size() > kept && oldest.hasNext()) {
       oldest.next();

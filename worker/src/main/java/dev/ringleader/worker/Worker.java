@@ -56,7 +56,10 @@ public interface Worker<S> {
 
   Status status();
 
-  /** The last committed snapshot (including one whose commit was not acknowledged). */
+  /**
+   * The last committed snapshot. After a commit that was not acknowledged, the state before it,
+   * under the refused version's number.
+   */
   Snapshot<S> snapshot();
 
   /** How many accepted messages wait in the mailbox, not counting the one being handled. */
@@ -77,16 +80,18 @@ public interface Worker<S> {
   CompletableFuture<Object> read();
 
   /**
-   * In mailbox order, merges the last snapshot of a duplicate activation into this one (the
-   * conflict resolver's step, docs/conflict-resolution.md): the state becomes {@link
-   * WorkerType#merge}{@code (this, other)} when the type is {@link WorkerType#mergeable()};
-   * otherwise this state is kept, unless this activation never committed (version 0), in which
-   * case the other's state is taken. The version becomes {@code max(this, other) + 1} and the
-   * recent replies are the union of both, so a retry on either side gets its reply. Committed
-   * like a change; completes with the merged view. Runs during a back-off too, so that the other
-   * activation's state is not lost.
+   * In mailbox order, merges what a duplicate activation did apart from this one (the conflict
+   * resolver's step, docs/conflict-resolution.md; {@link LineageMerge}): its base state is taken
+   * in by the type's {@link MergeRule} ({@link WorkerType#merge} when mergeable; otherwise this
+   * state is kept, unless this activation never committed, in which case the base is taken), then
+   * every message it applied since its base is replayed through the handler unless this activation
+   * already remembers its idempotency key, so a change applied on both sides counts once. The
+   * version becomes {@code max(this, other) + 1}. Committed like a change (a refused commit is
+   * rolled back, so the resolver may simply send again; a lineage already merged changes nothing).
+   * Completes with a {@link MergeReport}. Runs during a back-off too, so that the other
+   * activation's changes are not lost.
    */
-  CompletableFuture<Object> mergeIn(Snapshot<S> other);
+  CompletableFuture<Object> mergeIn(DuplicateLineage<S> other);
 
   /**
    * Stops taking messages (new ones fail with {@link WorkerFailure.Kind#STOPPED}), answers the

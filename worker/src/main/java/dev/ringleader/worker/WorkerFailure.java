@@ -96,9 +96,9 @@ public final class WorkerFailure extends RuntimeException {
         key,
         restarts,
         null,
-        "worker " + key + " applied the update (version " + version + ") but could not replicate"
-            + " it (" + describe(cause) + "); it may or may not survive a failure: retry with the"
-            + " same request key",
+        "worker " + key + " could not commit the update (version " + version + "): "
+            + describe(cause) + "; it was rolled back here, but a backup may have kept it: retry with"
+            + " the same request key",
         cause);
   }
 

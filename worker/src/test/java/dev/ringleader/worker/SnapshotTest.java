@@ -28,25 +28,6 @@ class SnapshotTest {
   }
 
   @Test
-  void mergedWithGoesAboveBothVersionsAndKeepsBothSidesReplies() {
-    LinkedHashMap<String, JsonNode> ours = new LinkedHashMap<>();
-    ours.put("shared", IntNode.valueOf(1));
-    ours.put("mine", IntNode.valueOf(2));
-    LinkedHashMap<String, JsonNode> theirs = new LinkedHashMap<>();
-    theirs.put("old", IntNode.valueOf(0));
-    theirs.put("theirs", IntNode.valueOf(3));
-    theirs.put("shared", IntNode.valueOf(9));
-
-    Snapshot<String> merged = new Snapshot<>(4, "a", ours).mergedWith(new Snapshot<>(7, "b", theirs), "ab", 3);
-
-    assertEquals(8, merged.version());
-    assertEquals("ab", merged.state());
-    // Theirs first (older), ours last; ours wins on a shared key; the oldest beyond 3 is evicted.
-    assertEquals(List.of("theirs", "shared", "mine"), List.copyOf(merged.recentReplies().keySet()));
-    assertEquals(IntNode.valueOf(1), merged.recentReplies().get("shared"));
-  }
-
-  @Test
   void nextAddsOneVersionAndEvictsTheOldestReplies() {
     Snapshot<String> s0 = Snapshot.initial("s0");
     Snapshot<String> s3 =

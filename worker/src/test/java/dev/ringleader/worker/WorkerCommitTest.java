@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 class WorkerCommitTest {
   /** Remembers each commit and leaves it open until the test completes it. */
   private static final class HeldCommitter implements Committer {
-    record Pending(Snapshot<?> snapshot, CompletableFuture<Void> done) {}
+    record Pending(Snapshot<?> snapshot, LoggedMessage applied, CompletableFuture<Void> done) {}
 
     final List<Pending> pending = new CopyOnWriteArrayList<>();
 
     @Override
-    public CompletableFuture<Void> commit(WorkerKey key, Snapshot<?> next) {
+    public CompletableFuture<Void> commit(Worker<?> worker, Snapshot<?> next, LoggedMessage applied) {
       CompletableFuture<Void> done = new CompletableFuture<>();
-      pending.add(new Pending(next, done));
+      pending.add(new Pending(next, applied, done));
       return done;
     }
   }
@@ -75,7 +75,7 @@ class WorkerCommitTest {
   }
 
   @Test
-  void failedCommitIsNotAcknowledgedButTheVersionStillAdvances() throws Exception {
+  void failedCommitIsNotAcknowledgedAndRolledBackButItsVersionIsUsedUp() throws Exception {
     Worker<Long> worker = runtime.activate(TestTypes.counter(), "a", null, TestTypes.limits(10));
 
     CompletableFuture<Object> lost = worker.tell(add(5), "req-1");
@@ -85,13 +85,46 @@ class WorkerCommitTest {
     WorkerFailure failure = Await.failure(lost);
     assertEquals(WorkerFailure.Kind.NOT_ACKNOWLEDGED, failure.kind());
     assertTrue(failure.getMessage().contains("same request key"), failure.getMessage());
-    assertEquals(1L, worker.snapshot().version());
-    assertEquals(5L, worker.snapshot().state());
+    // The refused change is not in the state (nor its key), but its version number is used up.
+    assertEquals(new Snapshot<>(1, 0L, Map.of()), worker.snapshot());
 
     CompletableFuture<Object> next = worker.tell(add(2), null);
     assertEquals(2L, committer.pending.get(1).snapshot().version(), "versions must stay monotonic");
     committer.pending.get(1).done().complete(null);
-    assertEquals(Map.of("value", 7L), Await.value(next));
+    assertEquals(Map.of("value", 2L), Await.value(next));
+  }
+
+  @Test
+  void aRetryOfARefusedChangeIsAppliedOnceNotAnsweredFromMemory() throws Exception {
+    Worker<Long> worker = runtime.activate(TestTypes.counter(), "a", null, TestTypes.limits(10));
+    CompletableFuture<Object> refused = worker.tell(add(5), "req-1");
+    committer.pending.get(0).done().completeExceptionally(new IllegalStateException("backup unreachable"));
+    Await.failure(refused);
+
+    CompletableFuture<Object> retry = worker.tell(add(5), "req-1");
+    assertEquals(2, committer.pending.size(), "the retry runs the handler again and commits a new change");
+    assertEquals(new LoggedMessage("req-1", add(5)), committer.pending.get(1).applied());
+    committer.pending.get(1).done().complete(null);
+
+    assertEquals(Map.of("value", 5L), Await.value(retry));
+    assertEquals(5L, worker.snapshot().state());
+    assertEquals(2L, worker.snapshot().version());
+  }
+
+  @Test
+  void theCommitterSeesTheMessageOfANewChangeButNotOfARecommit() throws Exception {
+    Worker<Long> worker = runtime.activate(TestTypes.counter(), "a", null, TestTypes.limits(10));
+    CompletableFuture<Object> first = worker.tell(add(3), "k");
+    committer.pending.get(0).done().complete(null);
+    Await.value(first);
+
+    CompletableFuture<Object> retry = worker.tell(add(3), "k");
+    assertEquals(2, committer.pending.size());
+    assertEquals(new LoggedMessage("k", add(3)), committer.pending.get(0).applied());
+    assertEquals(null, committer.pending.get(1).applied(), "a retry answered from memory applies nothing");
+    assertEquals(worker.snapshot(), committer.pending.get(1).snapshot());
+    committer.pending.get(1).done().complete(null);
+    assertEquals(Map.of("value", 3L), MAPPER.convertValue(Await.value(retry), Map.class));
   }
 
   @Test
@@ -101,7 +134,7 @@ class WorkerCommitTest {
             "node1",
             Runnable::run,
             scheduler,
-            (key, next) -> {
+            (worker, next, applied) -> {
               throw new IllegalStateException("replication is down");
             },
             new RecordingListener(),

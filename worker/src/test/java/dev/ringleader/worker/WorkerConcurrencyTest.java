@@ -45,7 +45,7 @@ class WorkerConcurrencyTest {
 
   /** Commits on another thread after a short delay, like a replication round trip. */
   private Committer slowCommitter(Runnable onCommit) {
-    return (key, next) -> {
+    return (worker, next, applied) -> {
       onCommit.run();
       return CompletableFuture.runAsync(
           () -> {}, CompletableFuture.delayedExecutor(200, TimeUnit.MICROSECONDS, timers));
@@ -105,7 +105,7 @@ class WorkerConcurrencyTest {
               return Step.of(state + 1, state + 1);
             });
     Committer committer =
-        (key, next) -> {
+        (worker, next, applied) -> {
           commitsInFlight.incrementAndGet();
           return CompletableFuture.runAsync(
               commitsInFlight::decrementAndGet,

@@ -139,7 +139,7 @@ class WorkerMailboxTest {
             "node1",
             executor,
             clock,
-            (key, next) -> {
+            (w, next, applied) -> {
               commits.incrementAndGet();
               return CompletableFuture.completedFuture(null);
             },
@@ -149,16 +149,17 @@ class WorkerMailboxTest {
         runtime.activate(type, "a", Snapshot.initial(PNCounter.zero().add("node1", 3)),
             TestTypes.limits(10));
 
-    CompletableFuture<Object> merged = worker.mergeIn(new Snapshot<>(5, PNCounter.zero().add("node2", 4),
-        java.util.Map.of("their-key", MAPPER.valueToTree(4))));
+    CompletableFuture<Object> merged = worker.mergeIn(DuplicateLineage.of(new Snapshot<>(5,
+        PNCounter.zero().add("node2", 4), java.util.Map.of("their-key", MAPPER.valueToTree(4))), "m1"));
     executor.runAll();
 
-    assertEquals(7L, Await.value(merged));
+    assertEquals(6L, ((MergeReport) Await.value(merged)).version());
+    assertEquals(MergeRule.MERGED, ((MergeReport) Await.value(merged)).rule());
     assertEquals(1, commits.get());
     // Above both lineages (this one was at 0, the other at 5), with both sides' remembered replies.
     assertEquals(6L, worker.snapshot().version());
     assertEquals(7L, worker.snapshot().state().value());
-    assertEquals(java.util.Set.of("their-key"), worker.snapshot().recentReplies().keySet());
+    assertEquals(java.util.Set.of("their-key", "m1"), worker.snapshot().recentReplies().keySet());
   }
 
   @Test
@@ -166,10 +167,10 @@ class WorkerMailboxTest {
     Worker<Long> worker = runtime().activate(counting, "a", null, TestTypes.limits(10));
     worker.tell(add(2), null);
 
-    CompletableFuture<Object> merged = worker.mergeIn(new Snapshot<>(3, 40L, null));
+    CompletableFuture<Object> merged = worker.mergeIn(DuplicateLineage.of(new Snapshot<>(3, 40L, null), "m1"));
     executor.runAll();
 
-    assertEquals(2L, Await.value(merged));
+    assertEquals(MergeRule.KEPT_SURVIVOR, ((MergeReport) Await.value(merged)).rule());
     assertEquals(2L, worker.snapshot().state());
     assertEquals(4L, worker.snapshot().version());
   }
@@ -178,11 +179,28 @@ class WorkerMailboxTest {
   void mergeInTakesTheOtherStateOfATypeThatIsNotMergeableWhenThisOneNeverCommitted() throws Exception {
     Worker<Long> worker = runtime().activate(counting, "a", null, TestTypes.limits(10));
 
-    CompletableFuture<Object> merged = worker.mergeIn(new Snapshot<>(3, 40L, null));
+    CompletableFuture<Object> merged = worker.mergeIn(DuplicateLineage.of(new Snapshot<>(3, 40L, null), "m1"));
     executor.runAll();
 
-    assertEquals(40L, Await.value(merged));
+    assertEquals(MergeRule.TOOK_OTHER, ((MergeReport) Await.value(merged)).rule());
+    assertEquals(40L, worker.snapshot().state());
     assertEquals(4L, worker.snapshot().version());
+  }
+
+  @Test
+  void aLineageDeliveredTwiceIsMergedOnce() throws Exception {
+    Worker<Long> worker = runtime().activate(counting, "a", null, TestTypes.limits(10));
+    DuplicateLineage<Long> lineage = new DuplicateLineage<>(Snapshot.initial(0L),
+        java.util.List.of(new LoggedMessage(null, add(5))), 1, null, "merge/dup/1");
+
+    CompletableFuture<Object> first = worker.mergeIn(lineage);
+    executor.runAll();
+    CompletableFuture<Object> again = worker.mergeIn(lineage);
+    executor.runAll();
+
+    assertEquals(1, ((MergeReport) Await.value(first)).replayed());
+    assertTrue(((MergeReport) Await.value(again)).repeated());
+    assertEquals(5L, worker.snapshot().state(), "the second delivery applied nothing");
   }
 
   /** A counter kept as a {@link PNCounter}, viewed as its value. */
