@@ -31,6 +31,8 @@ final class Activation {
   private final AtomicReference<String> detachedBecause = new AtomicReference<>();
   /** The name its changes count under in mergeable states ({@code WorkerContext.writer()}). */
   final String writer;
+  /** While detached: the state it diverged from and the changes it accepted since (empty otherwise). */
+  final DetachedChanges changes = new DetachedChanges();
 
   Activation(WorkerKey key, long incarnation, long epoch, String writer) {
     this.key = key;

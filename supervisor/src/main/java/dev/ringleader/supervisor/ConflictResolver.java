@@ -27,12 +27,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives every detached activation of this node (provisional, or left over from a lost session) back
  * to the owner the current ring names, once this node is in touch with ZooKeeper and that owner
- * answers: the detached worker stops, its last state goes to the owner, the owner merges it into
- * its worker with {@code WorkerType.merge} and commits the result above both versions. The ring
- * owner always survives. Protocol and scenarios: {@code docs/conflict-resolution.md}.
+ * answers: the detached worker stops, its pending state (the state it diverged from and the
+ * changes it accepted since) goes to the owner, the owner takes the base in by the type's rule,
+ * replays the changes whose keys it has not applied, and commits the result above both versions.
+ * The ring owner always survives. Protocol and scenarios: {@code docs/conflict-resolution.md}.
  *
  * <p>Runs every {@link #ROUND} on the node's timer thread; each key has at most one resolution in
- * flight; a failed one is tried again next round (a merge is idempotent for a mergeable type).
+ * flight; a failed one is tried again next round (a merge names its lineage, so the owner applies a
+ * repeated delivery once).
  */
 final class ConflictResolver implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(ConflictResolver.class);
@@ -131,14 +133,14 @@ final class ConflictResolver implements Closeable {
   private CompletableFuture<Void> resolveAt(WorkerKey key, Member owner, long epoch) {
     return local.retireDetached(key).thenCompose(states -> {
       CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-      for (StoredState s : states) {
+      for (PendingState s : states) {
         chain = chain.thenCompose(v -> send(key, owner, s, epoch));
       }
       return chain;
     });
   }
 
-  private CompletableFuture<Void> send(WorkerKey key, Member owner, StoredState state, long epoch) {
+  private CompletableFuture<Void> send(WorkerKey key, Member owner, PendingState state, long epoch) {
     String path = "/internal/merge/" + key.type() + "/" + key.id() + "?from=" + self;
     return peers.send(owner.url(), Methods.POST, path, Map.of(Router.EPOCH_HEADER, Long.toString(epoch)),
             Json.MAPPER.valueToTree(state).toString(), settings.forwardTimeout())
@@ -160,8 +162,9 @@ final class ConflictResolver implements Closeable {
             version = -1;
           }
           local.resolved(key, state, owner.node(), version, epoch);
-          events.add("resolve", key + ": the detached state of " + self + " (version " + state.version()
-              + ") merged into " + owner.node() + "'s worker (version " + version + ")");
+          events.add("resolve", key + ": the detached state of " + self + " (version " + state.last().version()
+              + ", " + state.log().size() + " change(s)) merged into " + owner.node() + "'s worker (version " + version
+              + ")");
           return null;
         });
   }
@@ -172,10 +175,11 @@ final class ConflictResolver implements Closeable {
    * sender tries again with a newer ring).
    */
   CompletableFuture<Answer> accept(WorkerKey key, String from, JsonNode body) {
-    StoredState state = StoredState.fromJson(body);
+    PendingState state = PendingState.fromJson(body);
     if (state == null || from == null || from.isEmpty()) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON,
-          "a merge is POST /internal/merge/{type}/{id}?from=<node> with {\"version\",\"state\",\"recentReplies\"}"));
+      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON, "a merge is POST "
+          + "/internal/merge/{type}/{id}?from=<node> with {\"base\":<copy>,\"log\":[{\"requestKey\",\"message\"}],"
+          + "\"last\":<copy>,\"lineage\"}"));
     }
     VersionedRing current = ring.current();
     String owner = current.ring().isEmpty() ? null : current.ring().owner(key.type(), key.id());

@@ -37,7 +37,10 @@ final class ErrorResponses {
         case CRASHED -> answer(Failure.WORKER_CRASHED, w.getMessage(), null, detail);
         case BACKOFF -> answer(Failure.WORKER_BACKOFF, w.getMessage(), w.retryAfter(), detail);
         case MAILBOX_FULL -> answer(Failure.MAILBOX_FULL, w.getMessage(), Duration.ofSeconds(1), null);
-        case NOT_ACKNOWLEDGED -> answer(Failure.NOT_ACKNOWLEDGED, w.getMessage(), Duration.ofSeconds(1), null);
+        // A commit this node refused itself says why in its own words (e.g. detached_log_full).
+        case NOT_ACKNOWLEDGED -> w.getCause() instanceof RingleaderException r
+            ? answer(r.failure, r.getMessage(), r.retryAfter, r.detail)
+            : answer(Failure.NOT_ACKNOWLEDGED, w.getMessage(), Duration.ofSeconds(1), null);
         case STOPPED -> answer(Failure.NOT_SERVING, w.getMessage(), Duration.ofSeconds(1), null);
       };
     }

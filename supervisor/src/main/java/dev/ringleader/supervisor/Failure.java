@@ -19,6 +19,8 @@ enum Failure {
   INTERNAL(500, "internal"),
   WORKER_BACKOFF(503, "worker_backoff"),
   MAILBOX_FULL(503, "mailbox_full"),
+  /** A detached worker (partition mode available) holds as many changes as it may keep for the resolver. */
+  DETACHED_LOG_FULL(503, "detached_log_full"),
   NOT_ACKNOWLEDGED(503, "not_acknowledged"),
   BELOW_MIN_NODES(503, "below_min_nodes"),
   NOT_SERVING(503, "not_serving"),

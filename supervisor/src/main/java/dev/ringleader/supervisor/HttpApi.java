@@ -80,7 +80,7 @@ final class HttpApi {
           send(ex, new Answer(202, Json.bytes(java.util.Map.of("status", "leaving", "node", settings.nodeId(),
               "message", "handing workers over; the node stops when done")), null));
         })
-        .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> readJson(ex, INTERNAL_MAX_BYTES, body -> {
+        .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> readJson(ex, MERGE_MAX_BYTES, body -> {
           var from = ex.getQueryParameters().get("from");
           sendWhenDone(ex, resolver.accept(key, from == null ? null : from.getFirst(), body));
         })))
@@ -214,6 +214,11 @@ final class HttpApi {
 
   /** Largest body of an internal call (a batch of worker states). */
   static final int INTERNAL_MAX_BYTES = 64 * 1024 * 1024;
+  /**
+   * Largest merge body: a detached worker's state and its changes (at most detached-log-limit
+   * messages of at most max-body-bytes each; Settings refuses a product above this).
+   */
+  static final int MERGE_MAX_BYTES = 64 * 1024 * 1024 + 64 * 1024;
 
   private void readJson(HttpServerExchange ex, int max, java.util.function.Consumer<JsonNode> then) {
     if (ex.getRequestContentLength() > max) {

@@ -6,7 +6,9 @@ import dev.ringleader.registry.GlobalName;
 import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.registry.Ring;
 import dev.ringleader.worker.Committer;
-import dev.ringleader.worker.MergeRule;
+import dev.ringleader.worker.DuplicateLineage;
+import dev.ringleader.worker.LoggedMessage;
+import dev.ringleader.worker.MergeReport;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.Snapshot;
 import dev.ringleader.worker.StopReason;
@@ -81,12 +83,22 @@ final class LocalSupervisor implements Committer, WorkerListener {
   private final AtomicLong provisionalWriters = new AtomicLong();
   /** The last states of detached activations that stopped, until the ring owner merged them. */
   private final PendingStates pending = new PendingStates();
+  /**
+   * True while a worker of a type in partition mode consistent may commit: connected to ZooKeeper
+   * (not SUSPENDED, not LOST) and not suspecting a freeze of this process.
+   */
+  private final java.util.function.BooleanSupplier mayCommitConsistent;
+  /** Changes a detached activation keeps for the resolver to replay (setting detached-log-limit). */
+  private final int detachedLogLimit;
 
   LocalSupervisor(String node, WorkerTypes types, NameRegistry names, StateStore store, Replication replication,
       Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics,
       java.util.function.Predicate<WorkerKey> owns, java.util.function.Predicate<String> isMember,
-      OwnershipHistory history, java.util.function.BooleanSupplier connected) {
+      OwnershipHistory history, java.util.function.BooleanSupplier connected,
+      java.util.function.BooleanSupplier mayCommitConsistent, int detachedLogLimit) {
     this.connected = connected;
+    this.mayCommitConsistent = mayCommitConsistent;
+    this.detachedLogLimit = detachedLogLimit;
     this.owns = owns;
     this.isMember = isMember;
     this.history = history;
@@ -113,7 +125,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
         } else if (f.kind() == WorkerFailure.Kind.NOT_ACKNOWLEDGED && types.available(key.type())
             && !connected.getAsBoolean()) {
           // Cut off from ZooKeeper and from its backups: in partition mode available it goes on
-          // alone; the client's retry (same Idempotency-Key) is then acknowledged here.
+          // alone (the refused change was rolled back); the client's retry, here or elsewhere, is
+          // applied once (docs/conflict-resolution.md, scenario 6).
           detach(live.get(key), "its backups are unreachable and it is cut off from ZooKeeper");
         }
       }
@@ -203,18 +216,25 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   /**
    * Starts a detached activation without a name, from the newest state this node has: the last
-   * state of an earlier detached activation of the key still waiting to be merged, or its copy, or
-   * the initial state. (Starting from an older one would take back changes it acknowledged.)
+   * state of an earlier detached activation of the key still waiting to be merged (which it then
+   * continues: that one's base and changes become its own, so they are merged once), or its copy,
+   * or the initial state. (Starting from an older one would take back changes it acknowledged.)
    */
   private void startDetached(Activation a, String why) {
     a.nameHeld = false;
     a.detach(why);
     metrics.detached(a.key.type());
     StoredState from = store.get(a.key);
-    for (StoredState waiting : pending.get(a.key)) {
-      if (waiting.newerThan(from)) {
-        from = waiting;
+    PendingState continued = null;
+    for (PendingState waiting : pending.get(a.key)) {
+      if (waiting.last().newerThan(continued == null ? from : continued.last())) {
+        continued = waiting;
       }
+    }
+    if (continued != null) {
+      pending.remove(a.key, continued);
+      a.changes.continueFrom(continued);
+      from = continued.last();
     }
     startWith(a, types.get(a.key.type()), from);
   }
@@ -395,18 +415,54 @@ final class LocalSupervisor implements Committer, WorkerListener {
     }
   }
 
-  /** Runs on a worker thread after a handler changed the state, before the reply is sent. */
+  /**
+   * Runs on a worker thread after a handler changed the state, before the reply is sent. A refused
+   * commit is rolled back by the worker, so every refusal here leaves the change applied nowhere.
+   */
   @Override
-  public CompletionStage<Void> commit(WorkerKey key, Snapshot<?> next) {
-    Activation a = live.get(key);
+  public CompletionStage<Void> commit(Worker<?> worker, Snapshot<?> next, LoggedMessage applied) {
+    WorkerKey key = worker.key();
+    Activation a = byWorker.get(worker);
     if (a != null && a.detached()) {
-      // Held by this activation alone until the resolver merges it: not in the store (a copy of
-      // another lineage under the same version would confuse the fencing of replicas).
-      return CompletableFuture.completedFuture(null);
+      return keepDetached(a, worker, next, applied);
+    }
+    if (!types.available(key.type()) && !mayCommitConsistent.getAsBoolean()) {
+      // Partition mode consistent: from SUSPENDED on, nothing commits (a new owner may start once
+      // the session expires, before this node hears LOST); queued messages are refused too.
+      return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_SERVING, "node " + node
+          + " is cut off from ZooKeeper (partition-mode consistent): the change to " + key + " was not applied",
+          Duration.ofSeconds(1), null));
     }
     StoredState stored = StoredState.of(next, node);
     store.offer(key, stored);
-    return replication.replicate(key, stored);
+    Snapshot<?> before = worker.snapshot();
+    return replication.replicate(key, stored).whenComplete((ok, refused) -> {
+      if (refused != null) {
+        // The worker rolls the change back; so does this node's own copy (a later activation here
+        // must not start from a change its client was told failed).
+        store.replaceIfStill(key, stored, StoredState.of(
+            new Snapshot<>(next.version(), before.state(), before.recentReplies()), node));
+      }
+    });
+  }
+
+  /**
+   * A detached activation's change is held by this activation alone until the resolver merges it:
+   * not in the store (a copy of another lineage under the same version would confuse the fencing of
+   * replicas), but in its log of changes, which the owner replays.
+   */
+  private CompletionStage<Void> keepDetached(Activation a, Worker<?> worker, Snapshot<?> next, LoggedMessage applied) {
+    if (applied == null) {
+      return CompletableFuture.completedFuture(null); // a retry answered from memory: nothing new
+    }
+    LoggedMessage keyed = applied.requestKey() != null ? applied
+        : applied.withKey("~" + a.writer + "/" + next.version()); // replayed once even if merged twice
+    if (!a.changes.add(StoredState.of(worker.snapshot(), node), keyed, detachedLogLimit)) {
+      return CompletableFuture.failedFuture(new RingleaderException(Failure.DETACHED_LOG_FULL, "the detached worker "
+          + a.key + " on " + node + " holds " + detachedLogLimit + " changes for the conflict resolver (setting "
+          + "detached-log-limit); the change was not applied; retry once the split heals", Duration.ofSeconds(1), null));
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   /** Called once per worker when it stops, on the thread that stopped it. */
@@ -504,10 +560,10 @@ final class LocalSupervisor implements Committer, WorkerListener {
           + key.type() + " keeps no state after passivation)");
       return;
     }
-    StoredState state = StoredState.of(last, node);
+    PendingState state = a.changes.pending(StoredState.of(last, node), a.writer);
     pending.add(key, state);
-    history.add(key, a.epoch, "stopped", "detached activation ended at version " + last.version()
-        + "; its state waits for the conflict resolver");
+    history.add(key, a.epoch, "stopped", "detached activation ended at version " + last.version() + " with "
+        + state.log().size() + " change(s) of its own; they wait for the conflict resolver");
   }
 
   /** Every key with a live detached activation or a last state waiting to be merged. */
@@ -534,25 +590,26 @@ final class LocalSupervisor implements Committer, WorkerListener {
    * Stops the key's detached activation, if one is live, and completes with every last state of
    * the key waiting to be merged (possibly none).
    */
-  CompletableFuture<List<StoredState>> retireDetached(WorkerKey key) {
+  CompletableFuture<List<PendingState>> retireDetached(WorkerKey key) {
     Activation a = live.get(key);
     CompletableFuture<Void> stopped = a != null && a.detached() ? retire(a) : CompletableFuture.completedFuture(null);
     return stopped.thenApply(v -> pending.get(key));
   }
 
   /** The owner merged {@code state}: it no longer waits. */
-  void resolved(WorkerKey key, StoredState state, String survivor, long version, long epoch) {
+  void resolved(WorkerKey key, PendingState state, String survivor, long version, long epoch) {
     pending.remove(key, state);
     metrics.conflictResolved(key.type(), "merged_away");
-    history.add(key, epoch, "resolved", "the state of a detached activation here (version " + state.version()
-        + ") was merged into the worker on " + survivor + " (version " + version + ")");
+    history.add(key, epoch, "resolved", "the state of a detached activation here (version " + state.last().version()
+        + ", " + state.log().size() + " change(s)) was merged into the worker on " + survivor + " (version " + version
+        + ")");
   }
 
   /** Merges every waiting last state of the key into its (normal) worker here; removes what was merged. */
   private CompletableFuture<Void> mergePending(WorkerKey key, Worker<?> w, long epoch) {
-    List<StoredState> waiting = pending.takeAll(key);
+    List<PendingState> waiting = pending.takeAll(key);
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (StoredState s : waiting) {
+    for (PendingState s : waiting) {
       chain = chain.thenCompose(v -> mergeInto(w, key, s, node, epoch)).handle((r, e) -> {
         if (e != null) {
           log.warn("could not merge a detached state of {} here: {}; the resolver tries again", key, e.toString());
@@ -569,7 +626,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
    * state of a duplicate (detached) activation into this node's worker, activating it if needed.
    * Completes with the merged version once it is committed (and replicated, per --ack).
    */
-  CompletableFuture<Long> mergeDuplicate(WorkerKey key, StoredState other, String from, long epoch) {
+  CompletableFuture<Long> mergeDuplicate(WorkerKey key, PendingState other, String from, long epoch) {
     return withWorker(key, epoch, w -> mergeInto(w, key, other, from, epoch).thenApply(v -> (Object) v), 1, false)
         .thenApply(v -> (Long) v);
   }
@@ -584,24 +641,27 @@ final class LocalSupervisor implements Committer, WorkerListener {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private CompletableFuture<Long> mergeInto(Worker w, WorkerKey key, StoredState other, String from, long epoch) {
-    Object state;
+  private CompletableFuture<Long> mergeInto(Worker w, WorkerKey key, PendingState other, String from, long epoch) {
+    DuplicateLineage lineage;
     try {
-      state = Json.MAPPER.treeToValue(other.state(), w.type().stateClass());
+      lineage = other.lineageOf(w.type().stateClass());
     } catch (Exception e) {
       return CompletableFuture.failedFuture(new RingleaderException(Failure.BAD_JSON,
           "the duplicate's state of " + key + " is unreadable as " + w.type().stateClass().getSimpleName(), null, null));
     }
     long before = w.snapshot().version();
-    return w.mergeIn(new Snapshot<>(other.version(), state, other.recentReplies())).thenApply(view -> {
-      long after = w.snapshot().version();
-      String rule = MergeRule.of(w.type(), before, other.version()).describe(w.type());
+    return w.mergeIn(lineage).thenApply(reply -> {
+      MergeReport report = (MergeReport) reply;
+      String what = report.describe(w.type());
       history.add(key, epoch, "merged", "the state of a detached activation on " + from + " (version "
-          + other.version() + ") into this worker (version " + before + " → " + after + "; " + rule + ")");
-      metrics.conflictResolved(key.type(), "survived");
+          + other.last().version() + ") into this worker (version " + before + " → " + report.version() + "; " + what
+          + ")");
+      if (!report.repeated()) {
+        metrics.conflictResolved(key.type(), "survived");
+      }
       log.info("conflict resolved: the detached {} of {} (version {}) merged into the worker on {} → version {} ({})",
-          key, from, other.version(), node, after, rule);
-      return after;
+          key, from, other.last().version(), node, report.version(), what);
+      return report.version();
     });
   }
 
@@ -657,6 +717,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
         m.put("status", w.status().name().toLowerCase(java.util.Locale.ROOT));
         m.put("version", w.snapshot().version());
         m.put("restarts", w.restarts());
+        m.put("queued", w.queued());
         w.expiresAt().ifPresent(t -> m.put("expiresAt", t.toEpochMilli()));
       } else {
         m.put("status", "activating");

@@ -8,32 +8,34 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The last states of this node's detached activations that stopped, per key, until the ring owner
- * has merged them (docs/conflict-resolution.md). A key may hold several (one per detached
- * activation); each is removed only once merged. Thread-safe; every update is atomic per key.
+ * The last states of this node's detached activations that stopped, with their changes, per key,
+ * until the ring owner has merged them (docs/conflict-resolution.md). A key may hold several (one
+ * per detached activation); each is removed once merged, or once a later detached activation of
+ * the key continues it. Thread-safe; every update is atomic per key. Bounded by the detached
+ * activations this node had (each is itself bounded by {@code detached-log-limit}).
  */
 final class PendingStates {
-  private final Map<WorkerKey, List<StoredState>> states = new ConcurrentHashMap<>();
+  private final Map<WorkerKey, List<PendingState>> states = new ConcurrentHashMap<>();
 
-  void add(WorkerKey key, StoredState state) {
+  void add(WorkerKey key, PendingState state) {
     states.merge(key, List.of(state), PendingStates::concat);
   }
 
   /** The states waiting for the key, oldest first (possibly none). */
-  List<StoredState> get(WorkerKey key) {
+  List<PendingState> get(WorkerKey key) {
     return states.getOrDefault(key, List.of());
   }
 
   /** Takes every state waiting for the key (to merge them); {@link #add} gives back one that failed. */
-  List<StoredState> takeAll(WorkerKey key) {
-    List<StoredState> taken = states.remove(key);
+  List<PendingState> takeAll(WorkerKey key) {
+    List<PendingState> taken = states.remove(key);
     return taken == null ? List.of() : taken;
   }
 
   /** The owner merged this state: it no longer waits. */
-  void remove(WorkerKey key, StoredState state) {
+  void remove(WorkerKey key, PendingState state) {
     states.computeIfPresent(key, (k, list) -> {
-      List<StoredState> rest = new ArrayList<>(list);
+      List<PendingState> rest = new ArrayList<>(list);
       rest.remove(state);
       return rest.isEmpty() ? null : List.copyOf(rest);
     });
@@ -47,8 +49,8 @@ final class PendingStates {
     return states.values().stream().mapToInt(List::size).sum();
   }
 
-  private static List<StoredState> concat(List<StoredState> a, List<StoredState> b) {
-    List<StoredState> out = new ArrayList<>(a);
+  private static List<PendingState> concat(List<PendingState> a, List<PendingState> b) {
+    List<PendingState> out = new ArrayList<>(a);
     out.addAll(b);
     return List.copyOf(out);
   }

@@ -169,7 +169,8 @@ public final class RingleaderNode implements Closeable {
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
         workerPool, Scheduler.system(timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
-        node -> membership.members().containsKey(node), history, this::zookeeperConnected);
+        node -> membership.members().containsKey(node), history, this::zookeeperConnected,
+        () -> zookeeperConnected() && (pauses == null || !pauses.suspect()), settings.detachedLogLimit());
     replication.setLive(local::isLive);
     UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,

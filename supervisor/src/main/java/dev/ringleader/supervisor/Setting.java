@@ -33,6 +33,7 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("max-body-bytes", "65536", "16-16777216", "largest request body; larger gets 413"),
       new Setting("body-timeout-ms", "10000", "100-600000", "a request body must arrive within this long, else the connection is closed (slow or broken clients)"),
       new Setting("mailbox-capacity", "1000", "1-1000000", "queued messages per worker; more get 503 mailbox_full"),
+      new Setting("detached-log-limit", "1024", "1-100000", "changes a detached worker (partition mode available) keeps for the conflict resolver to replay; past it, further writes get 503 detached_log_full until the split heals"),
       new Setting("idempotency-window", "64", "1-1024", "replies kept per worker for retries with the same Idempotency-Key; a retry after more newer updates than this is applied again"),
       new Setting("forward-timeout-ms", "5000", "100-120000", "how long a forwarded request may take"),
       new Setting("route-wait-ms", "3000", "0-120000", "how long a request waits for a new ring when its owner is unreachable"),

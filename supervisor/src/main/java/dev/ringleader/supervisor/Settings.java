@@ -41,6 +41,7 @@ public record Settings(
     Duration bodyTimeout,
     int mailboxCapacity,
     int idempotencyWindow,
+    int detachedLogLimit,
     Duration forwardTimeout,
     Duration routeWait,
     int forwardRetries,
@@ -157,12 +158,18 @@ public record Settings(
         Duration.ofMillis(r.integer("body-timeout-ms", 10_000, 100, 600_000)),
         r.integer("mailbox-capacity", 1000, 1, 1_000_000),
         r.integer("idempotency-window", 64, 1, 1024),
+        r.integer("detached-log-limit", 1024, 1, 100_000),
         Duration.ofMillis(r.integer("forward-timeout-ms", 5_000, 100, 120_000)),
         Duration.ofMillis(r.integer("route-wait-ms", 3_000, 0, 120_000)),
         r.integer("forward-retries", 3, 0, 10),
         r.integer("worker-threads", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024),
         r.name("request-type", "cache"),
         Map.copyOf(types));
+    if ((long) s.detachedLogLimit * s.maxBodyBytes > HttpApi.MERGE_MAX_BYTES) {
+      throw new SettingsException("invalid settings --detached-log-limit=" + s.detachedLogLimit + " and --max-body-bytes="
+          + s.maxBodyBytes + ": a detached worker's changes (their product) must fit in one merge of at most "
+          + HttpApi.MERGE_MAX_BYTES + " bytes");
+    }
     if (s.nodeId == null) {
       throw new SettingsException("missing setting --id: every node needs a unique name ([A-Za-z0-9_-]{1,64})");
     }

@@ -26,12 +26,20 @@ final class StateStore {
     states.remove(key);
   }
 
-  /** Removes the key's copy only if it is still at {@code version} (nothing newer arrived meanwhile). */
+  /**
+   * Replaces the key's copy with {@code replacement} only if it is still {@code expected} (the
+   * same object): the owner's copy of a change whose commit was refused becomes the rolled-back state.
+   */
+  void replaceIfStill(WorkerKey key, StoredState expected, StoredState replacement) {
+    states.computeIfPresent(key, (k, old) -> old == expected ? replacement : old);
+  }
+
   /** Removes the key's copy if the given node committed it. */
   void removeIfOwner(WorkerKey key, String owner) {
     states.computeIfPresent(key, (k, old) -> owner.equals(old.owner()) ? null : old);
   }
 
+  /** Removes the key's copy only if it is still at {@code version} (nothing newer arrived meanwhile). */
   boolean removeIfVersion(WorkerKey key, long version) {
     boolean[] removed = new boolean[1];
     states.computeIfPresent(key, (k, old) -> {
