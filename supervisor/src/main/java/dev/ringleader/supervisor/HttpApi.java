@@ -205,7 +205,7 @@ final class HttpApi {
   private void internal(HttpServerExchange ex, boolean put) {
     withKey(ex, key -> {
       if (put) {
-        readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.accept(key, body)));
+        readJson(ex, INTERNAL_MAX_BYTES, body -> sendWhenDone(ex, replication.accept(key, body)));
       } else {
         send(ex, replication.copy(key));
       }

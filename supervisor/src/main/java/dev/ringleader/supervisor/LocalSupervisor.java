@@ -404,7 +404,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
       // another lineage under the same version would confuse the fencing of replicas).
       return CompletableFuture.completedFuture(null);
     }
-    StoredState stored = StoredState.of(next, node);
+    // Stamped with this activation and this node's ring epoch: backups fence and order copies by it.
+    StoredState stored = replication.stamp(next, a == null ? 0 : a.incarnation);
     store.offer(key, stored);
     return replication.replicate(key, stored);
   }
