@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class Replication {
   private static final Logger log = LoggerFactory.getLogger(Replication.class);
   static final int BATCH = 256;
+  /** At most this many batches of copies are in flight to one peer from this node (scenario 5). */
+  static final int MAX_BATCHES_IN_FLIGHT = 2;
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
 
   private final String self;
@@ -45,6 +47,10 @@ final class Replication {
   private final StateStore store;
   private final NodeMetrics metrics;
   private final CoalescingTask passes;
+  /** Batches of re-replication and join pushes: at most {@link #MAX_BATCHES_IN_FLIGHT} per peer. */
+  private final PeerLanes batchLanes = new PeerLanes(MAX_BATCHES_IN_FLIGHT);
+  /** Runs first on the thread that handles each received batch; a hook for tests, a no-op otherwise. */
+  private volatile Runnable batchHook = () -> {};
   /** Keys this node must not drop in a re-replication pass (its live workers); set by the node. */
   private volatile Predicate<WorkerKey> live = k -> false;
 
@@ -63,6 +69,11 @@ final class Replication {
 
   void setLive(Predicate<WorkerKey> live) {
     this.live = live;
+  }
+
+  /** Tests: {@code hook} runs first on the thread that handles each received batch. */
+  void onBatch(Runnable hook) {
+    this.batchHook = hook;
   }
 
   // ---- scenario 1-2: the copy made on every commit -------------------------------------------
@@ -281,6 +292,7 @@ final class Replication {
 
   /** {@code POST /internal/replicas}: a batch of copies. */
   Answer acceptBatch(JsonNode body) {
+    batchHook.run();
     if (!body.isArray() || body.size() > BATCH) {
       return ErrorResponses.of(Failure.BAD_JSON, "a batch is a JSON array of at most " + BATCH + " copies");
     }
@@ -380,6 +392,41 @@ final class Replication {
     });
   }
 
+  /** One {@code POST /internal/replicas} body and the keys of its copies. */
+  private record Batch(String body, List<WorkerKey> keys) {}
+
+  /**
+   * Cuts copies into batches of at most {@link #BATCH} copies and at most
+   * {@link HttpApi#INTERNAL_MAX_BYTES} bytes (a copy larger than that alone goes alone, and is
+   * refused with 413: logged, not delivered).
+   */
+  static List<Batch> batches(List<ReplicaCopy> copies) {
+    List<Batch> out = new ArrayList<>();
+    StringBuilder body = new StringBuilder("[");
+    long bytes = 2; // the brackets
+    List<WorkerKey> keys = new ArrayList<>();
+    for (ReplicaCopy c : copies) {
+      String json = Json.MAPPER.valueToTree(c).toString();
+      long size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L; // and a comma
+      if (!keys.isEmpty() && (keys.size() >= BATCH || bytes + size > HttpApi.INTERNAL_MAX_BYTES)) {
+        out.add(new Batch(body.append(']').toString(), keys));
+        body = new StringBuilder("[");
+        bytes = 2;
+        keys = new ArrayList<>();
+      }
+      if (!keys.isEmpty()) {
+        body.append(',');
+      }
+      body.append(json);
+      bytes += size;
+      keys.add(c.key());
+    }
+    if (!keys.isEmpty()) {
+      out.add(new Batch(body.append(']').toString(), keys));
+    }
+    return out;
+  }
+
   /** Sends batches of copies; completes with the keys some node acknowledged. */
   private CompletableFuture<Set<WorkerKey>> push(Map<String, List<ReplicaCopy>> outgoing) {
     Set<WorkerKey> delivered = ConcurrentHashMap.newKeySet();
@@ -389,14 +436,15 @@ final class Replication {
       if (m == null) {
         continue;
       }
-      List<ReplicaCopy> all = e.getValue();
-      for (int i = 0; i < all.size(); i += BATCH) {
-        List<ReplicaCopy> batch = all.subList(i, Math.min(all.size(), i + BATCH));
-        sends.add(peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(),
-                Json.MAPPER.valueToTree(batch).toString(), settings.forwardTimeout())
+      for (Batch batch : batches(e.getValue())) {
+        sends.add(batchLanes.submit(m.node(), () -> peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(),
+                batch.body(), settings.forwardTimeout()))
             .thenAccept(resp -> {
               if (resp.status() == 200) {
-                batch.forEach(c -> delivered.add(c.key()));
+                batch.keys().forEach(delivered::add);
+              } else {
+                log.warn("node {} did not keep a batch of {} copies: {} {}", e.getKey(), batch.keys().size(),
+                    resp.status(), resp.body());
               }
             })
             .exceptionally(err -> null));
