@@ -15,6 +15,11 @@ enum Failure {
   BODY_TOO_LARGE(413, "body_too_large"),
   /** A forwarded request reached a node that does not own the ID under its ring; retryable. */
   WRONG_OWNER(421, "wrong_owner"),
+  /**
+   * A copy ({@code PUT /internal/replicas/...}) from a node that does not own the ID in the
+   * receiver's ring: not kept. Between nodes only; the sender's activation is stale and stops.
+   */
+  NOT_OWNER(409, "not_owner"),
   WORKER_CRASHED(500, "worker_crashed"),
   INTERNAL(500, "internal"),
   WORKER_BACKOFF(503, "worker_backoff"),

@@ -80,11 +80,11 @@ final class HttpApi {
           send(ex, new Answer(202, Json.bytes(java.util.Map.of("status", "leaving", "node", settings.nodeId(),
               "message", "handing workers over; the node stops when done")), null));
         })
-        .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> readJson(ex, MERGE_MAX_BYTES, body -> {
+        .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> readJson(ex, MERGE_MAX_BYTES, true, body -> {
           var from = ex.getQueryParameters().get("from");
           sendWhenDone(ex, resolver.accept(key, from == null ? null : from.getFirst(), body));
         })))
-        .post("/internal/replicas", ex -> readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.acceptBatch(body))))
+        .post("/internal/replicas", ex -> readInternal(ex, body -> send(ex, replication.acceptBatch(body))))
         .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
             "no such path: " + ex.getRequestMethod() + " " + ex.getRequestPath()
                 + " (see GET /cluster, GET /request/{id}, GET|POST /workers/{type}/{id})")))
@@ -119,14 +119,14 @@ final class HttpApi {
       send(ex, ErrorResponses.of(Failure.NOT_FOUND, "no such dashboard file: " + file));
       return;
     }
-    byte[] bytes = DASHBOARD.computeIfAbsent(file, f -> {
-      try (java.io.InputStream in = HttpApi.class.getResourceAsStream("/dashboard/" + f)) {
-        return in == null ? new byte[0] : in.readAllBytes();
-      } catch (java.io.IOException e) {
-        return new byte[0];
+    byte[] bytes = DASHBOARD.get(file);
+    if (bytes == null) {
+      bytes = dashboardFile(file);
+      if (bytes != null) {
+        DASHBOARD.putIfAbsent(file, bytes);
       }
-    });
-    if (bytes.length == 0) {
+    }
+    if (bytes == null) {
       send(ex, ErrorResponses.of(Failure.NOT_FOUND, "no such dashboard file: " + file));
       return;
     }
@@ -136,7 +136,26 @@ final class HttpApi {
     ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
   }
 
+  /**
+   * Dashboard files read so far. Bound: only files that exist are kept (a miss is not), so it holds
+   * at most the dashboard's files in the jar, however many names clients ask for.
+   */
   private static final java.util.Map<String, byte[]> DASHBOARD = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The file's bytes from the jar, or null when there is no such (non-empty) file. */
+  private static byte[] dashboardFile(String file) {
+    try (java.io.InputStream in = HttpApi.class.getResourceAsStream("/dashboard/" + file)) {
+      byte[] bytes = in == null ? null : in.readAllBytes();
+      return bytes == null || bytes.length == 0 ? null : bytes;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** How many dashboard files are cached (for tests). */
+  static int dashboardCacheSize() {
+    return DASHBOARD.size();
+  }
 
   private static int intParam(HttpServerExchange ex, String name, int def) {
     var v = ex.getQueryParameters().get(name);
@@ -205,26 +224,50 @@ final class HttpApi {
   private void internal(HttpServerExchange ex, boolean put) {
     withKey(ex, key -> {
       if (put) {
-        readJson(ex, INTERNAL_MAX_BYTES, body -> send(ex, replication.accept(key, body)));
+        readInternal(ex, body -> sendWhenDone(ex, replication.accept(key, body)));
       } else {
         send(ex, replication.copy(key));
       }
     });
   }
 
-  /** Largest body of an internal call (a batch of worker states). */
-  static final int INTERNAL_MAX_BYTES = 64 * 1024 * 1024;
   /**
-   * Largest merge body: a detached worker's state and its changes (at most detached-log-limit
-   * messages of at most max-body-bytes each; Settings refuses a product above this).
+   * Largest body of an internal call: a copy, a merge, or a batch of copies. A sender cuts its
+   * batches at {@link Replication#BATCH} copies or this many bytes, whichever comes first (256
+   * copies of 32 KB on average); a single state larger than this cannot be copied (its commit is
+   * not acknowledged). Larger bodies get 413 before they are read.
+   */
+  static final int INTERNAL_MAX_BYTES = 8 * 1024 * 1024;
+
+  /**
+   * Reads an internal call's body (up to {@link #INTERNAL_MAX_BYTES}) and parses it and runs
+   * {@code then} on a worker thread of the HTTP server, never on an IO thread: parsing megabytes
+   * must not stall the other connections of that IO thread.
+   */
+  private void readInternal(HttpServerExchange ex, java.util.function.Consumer<JsonNode> then) {
+    readJson(ex, INTERNAL_MAX_BYTES, true, then);
+  }
+
+  /**
+   * Largest merge body: a detached worker's base, last state and changes (at most
+   * detached-log-limit messages of at most max-body-bytes each; Settings refuses a product above
+   * 64 MiB). Parsed on a worker thread like every internal body.
    */
   static final int MERGE_MAX_BYTES = 64 * 1024 * 1024 + 64 * 1024;
 
   private void readJson(HttpServerExchange ex, int max, java.util.function.Consumer<JsonNode> then) {
+    readJson(ex, max, false, then);
+  }
+
+  private void readJson(HttpServerExchange ex, int max, boolean offIoThread,
+      java.util.function.Consumer<JsonNode> then) {
     if (ex.getRequestContentLength() > max) {
       send(ex, tooLarge(max));
       return;
     }
+    // Undertow's own default (MAX_ENTITY_SIZE, 2 MB since 2.3) would cut any larger body short with
+    // its own 413; this call's limit is the one that holds.
+    ex.setMaxEntitySize(max);
     ex.getRequestReceiver().setMaxBufferSize(max);
     // A body that does not arrive in time (a stalled or abandoned client) closes the connection.
     java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
@@ -238,17 +281,17 @@ final class HttpApi {
         return;
       }
       deadline.remove();
-      JsonNode body;
-      try {
-        body = Json.MAPPER.readTree(bytes);
-      } catch (Exception parse) {
-        body = null;
+      if (offIoThread) {
+        e.dispatch(() -> {
+          try {
+            parsed(e, bytes, then);
+          } catch (RuntimeException failure) {
+            send(e, ErrorResponses.of(failure));
+          }
+        });
+      } else {
+        parsed(e, bytes, then);
       }
-      if (body == null || body.isMissingNode()) {
-        send(e, ErrorResponses.of(Failure.BAD_JSON, "the body must be one JSON value, e.g. {\"reward\": 5}"));
-        return;
-      }
-      then.accept(body);
     }, (Receiver.ErrorCallback) (e, error) -> {
       if (!settled.compareAndSet(false, true)) {
         return;
@@ -260,9 +303,23 @@ final class HttpApi {
     });
   }
 
+  private static void parsed(HttpServerExchange ex, byte[] bytes, java.util.function.Consumer<JsonNode> then) {
+    JsonNode body;
+    try {
+      body = Json.MAPPER.readTree(bytes);
+    } catch (Exception parse) {
+      body = null;
+    }
+    if (body == null || body.isMissingNode()) {
+      send(ex, ErrorResponses.of(Failure.BAD_JSON, "the body must be one JSON value, e.g. {\"reward\": 5}"));
+      return;
+    }
+    then.accept(body);
+  }
+
   private static Answer tooLarge(int max) {
     return ErrorResponses.of(Failure.BODY_TOO_LARGE, "the body is larger than the limit of " + max
-        + " bytes (setting max-body-bytes for worker messages)");
+        + " bytes (setting max-body-bytes for worker messages; " + INTERNAL_MAX_BYTES + " for calls between nodes)");
   }
 
   private static long epochHeader(HttpServerExchange ex) {

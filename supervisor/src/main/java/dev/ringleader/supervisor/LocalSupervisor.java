@@ -433,15 +433,16 @@ final class LocalSupervisor implements Committer, WorkerListener {
           + " is cut off from ZooKeeper (partition-mode consistent): the change to " + key + " was not applied",
           Duration.ofSeconds(1), null));
     }
-    StoredState stored = StoredState.of(next, node);
+    // Stamped with this activation and this node's ring epoch: backups fence and order copies by it.
+    StoredState stored = replication.stamp(next, a == null ? 0 : a.incarnation);
     store.offer(key, stored);
     Snapshot<?> before = worker.snapshot();
     return replication.replicate(key, stored).whenComplete((ok, refused) -> {
       if (refused != null) {
         // The worker rolls the change back; so does this node's own copy (a later activation here
         // must not start from a change its client was told failed).
-        store.replaceIfStill(key, stored, StoredState.of(
-            new Snapshot<>(next.version(), before.state(), before.recentReplies()), node));
+        store.replaceIfStill(key, stored, replication.stamp(
+            new Snapshot<>(next.version(), before.state(), before.recentReplies()), a == null ? 0 : a.incarnation));
       }
     });
   }

@@ -6,6 +6,7 @@ import dev.ringleader.registry.Membership;
 import dev.ringleader.registry.Ring;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.worker.Snapshot;
 import dev.ringleader.worker.WorkerKey;
 import io.undertow.util.Methods;
 import java.time.Duration;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class Replication {
   private static final Logger log = LoggerFactory.getLogger(Replication.class);
   static final int BATCH = 256;
+  /** At most this many batches of copies are in flight to one peer from this node (scenario 5). */
+  static final int MAX_BATCHES_IN_FLIGHT = 2;
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
 
   private final String self;
@@ -44,6 +47,10 @@ final class Replication {
   private final StateStore store;
   private final NodeMetrics metrics;
   private final CoalescingTask passes;
+  /** Batches of re-replication and join pushes: at most {@link #MAX_BATCHES_IN_FLIGHT} per peer. */
+  private final PeerLanes batchLanes = new PeerLanes(MAX_BATCHES_IN_FLIGHT);
+  /** Runs first on the thread that handles each received batch; a hook for tests, a no-op otherwise. */
+  private volatile Runnable batchHook = () -> {};
   /** Keys this node must not drop in a re-replication pass (its live workers); set by the node. */
   private volatile Predicate<WorkerKey> live = k -> false;
 
@@ -64,7 +71,20 @@ final class Replication {
     this.live = live;
   }
 
+  /** Tests: {@code hook} runs first on the thread that handles each received batch. */
+  void onBatch(Runnable hook) {
+    this.batchHook = hook;
+  }
+
   // ---- scenario 1-2: the copy made on every commit -------------------------------------------
+
+  /**
+   * The state activation {@code incarnation} of this node commits now, stamped with this node's
+   * ring epoch: what it keeps and copies (scenario 2b).
+   */
+  StoredState stamp(Snapshot<?> next, long incarnation) {
+    return StoredState.of(next, self, ring.current().epoch(), incarnation);
+  }
 
   /** Copies a committed state to the key's backups; completes when they hold it (or at once with ack=local). */
   CompletableFuture<Void> replicate(WorkerKey key, StoredState state) {
@@ -108,7 +128,11 @@ final class Replication {
         Throwable cause = send.isCompletedExceptionally() ? ErrorResponses.unwrap(send.handle((x, t) -> t).join())
             : null;
         if (cause instanceof StaleActivationException stale) {
-          return CompletableFuture.<Void>failedFuture(stale); // no retry can make a stale write held
+          // No retry can make a stale write held. This node's own copy of it goes too: it is
+          // acknowledged nowhere, and re-replication must not spread it (a change answered with
+          // an error is never taken in later).
+          store.removeIfSame(key, state);
+          return CompletableFuture.<Void>failedFuture(stale);
         }
       }
       return retryOrFail(key, state, acked, attempt, current.epoch(),
@@ -147,26 +171,38 @@ final class Replication {
     }
     return peers.send(m.url(), Methods.PUT, "/internal/replicas/" + key.type() + "/" + key.id(), Map.of(),
         Json.MAPPER.valueToTree(state).toString(), settings.forwardTimeout()).thenAccept(r -> {
+          if (r.status() == Failure.NOT_OWNER.status) {
+            // Scenario 2b: the backup's ring gives the key to another node; it kept nothing.
+            long theirs = -1;
+            try {
+              theirs = Json.MAPPER.readTree(r.body()).path("epoch").asLong(-1);
+            } catch (Exception e) {
+              // unreadable: still a refusal
+            }
+            throw new StaleActivationException(key + " v" + state.version() + " is stale: node " + node
+                + " refused it, this node does not own " + key + " in its ring: " + r.body(), Math.max(0, theirs));
+          }
           if (r.status() != 200) {
             throw new IllegalStateException("node " + node + " answered " + r.status() + ": " + r.body());
           }
-          long kept;
-          String keptOwner;
+          JsonNode answer;
           try {
-            JsonNode answer = Json.MAPPER.readTree(r.body());
-            kept = answer.path("version").asLong(-1);
-            keptOwner = answer.path("owner").asText(null);
+            answer = Json.MAPPER.readTree(r.body());
           } catch (Exception e) {
             throw new IllegalStateException("node " + node + " answered unreadable JSON: " + r.body(), e);
           }
-          // Held means: the backup now holds this version, or a later one, written by this node (a
-          // later copy of ours may overtake this one with ack=local). The same or a later version
-          // from another node is another activation's state, not ours.
-          if (kept < state.version() || !java.util.Objects.equals(keptOwner, state.owner())) {
-            // The backup holds a newer version: another activation of this ID committed after ours
-            // (this one is stale, e.g. its node was paused past its session). Not held: refuse.
+          long kept = answer.path("version").asLong(-1);
+          String keptOwner = answer.path("owner").asText(null);
+          // An answer without an incarnation comes from a node that predates the stamp: owner only.
+          long keptIncarnation = answer.path("incarnation").asLong(state.incarnation());
+          // Held means: the backup now keeps exactly this activation's copy, at this version or a
+          // later one of its own (a later copy of ours may overtake this one with ack=local).
+          // Anything else is another activation's state, not ours: this one is stale (its node was
+          // paused or cut off past its session, or its leave overran). Not held.
+          if (kept < state.version() || !java.util.Objects.equals(keptOwner, state.owner())
+              || keptIncarnation != state.incarnation()) {
             throw new StaleActivationException(key + " v" + state.version() + " is stale: node " + node
-                + " already holds v" + kept + " written by " + keptOwner);
+                + " keeps v" + kept + " written by " + keptOwner + " (activation " + keptIncarnation + ")");
           }
         });
   }
@@ -211,17 +247,41 @@ final class Replication {
 
   // ---- the receiving side ------------------------------------------------------------------------
 
-  /** {@code PUT /internal/replicas/{type}/{id}}: keeps the copy if newer; answers the version held. */
-  Answer accept(WorkerKey key, JsonNode body) {
+  /**
+   * {@code PUT /internal/replicas/{type}/{id}}, scenario 2b: keeps the copy only if the node that
+   * committed it ({@code owner}) owns the key in this node's ring, once that ring is at least as new
+   * as the sender's ({@code epoch}; waits at most {@code route-wait-ms} for it, then decides by the
+   * ring it has); then keeps it if it comes later in {@link StoredState#ORDER} than the kept copy.
+   * Answers the copy kept ({@code version, owner, epoch, incarnation}: maybe not the one sent), or
+   * {@code 409 not_owner} with this node's epoch and the owner it sees.
+   */
+  CompletableFuture<Answer> accept(WorkerKey key, JsonNode body) {
     StoredState s = StoredState.fromJson(body);
     if (s == null) {
-      return ErrorResponses.of(Failure.BAD_JSON, "a copy is {\"version\",\"state\",\"recentReplies\"}");
+      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON,
+          "a copy is {\"version\",\"state\",\"recentReplies\",\"owner\",\"epoch\",\"incarnation\"}"));
     }
-    StoredState kept = store.offer(key, s);
-    Map<String, Object> held = new java.util.LinkedHashMap<>();
-    held.put("version", kept.version());
-    held.put("owner", kept.owner());
-    return Answer.ok(held);
+    CompletableFuture<VersionedRing> caughtUp = s.epoch() > ring.current().epoch()
+        ? waiter.atLeast(s.epoch(), settings.routeWait())
+        : CompletableFuture.completedFuture(ring.current());
+    return caughtUp.thenApply(seen -> {
+      VersionedRing r = ring.current(); // the newest this node has by now
+      String owner = r.ring().isEmpty() ? null : r.ring().owner(key.type(), key.id());
+      if (s.owner() == null || !s.owner().equals(owner)) {
+        log.info("refused a copy of {} v{} from {} (ring epoch {}): node {} owns it in ring epoch {}", key,
+            s.version(), s.owner(), s.epoch(), owner, r.epoch());
+        return ErrorResponses.of(new RingleaderException(Failure.NOT_OWNER, "node " + s.owner() + " does not own "
+            + key + " in ring epoch " + r.epoch() + " of node " + self + " (owner: " + owner
+            + "); the copy is not kept", null, Json.object().put("epoch", r.epoch()).put("owner", owner)));
+      }
+      StoredState kept = store.offer(key, s);
+      Map<String, Object> held = new java.util.LinkedHashMap<>();
+      held.put("version", kept.version());
+      held.put("owner", kept.owner());
+      held.put("epoch", kept.epoch());
+      held.put("incarnation", kept.incarnation());
+      return Answer.ok(held);
+    });
   }
 
   /** {@code GET /internal/replicas/{type}/{id}}. */
@@ -232,6 +292,7 @@ final class Replication {
 
   /** {@code POST /internal/replicas}: a batch of copies. */
   Answer acceptBatch(JsonNode body) {
+    batchHook.run();
     if (!body.isArray() || body.size() > BATCH) {
       return ErrorResponses.of(Failure.BAD_JSON, "a batch is a JSON array of at most " + BATCH + " copies");
     }
@@ -279,7 +340,7 @@ final class Replication {
       return CompletableFuture.completedFuture(null);
     }
     Map<String, List<ReplicaCopy>> outgoing = new HashMap<>();
-    Map<WorkerKey, Long> toDrop = new HashMap<>();
+    Map<WorkerKey, StoredState> toDrop = new HashMap<>();
     for (WorkerKey key : store.keys()) {
       StoredState s = store.get(key);
       if (s == null) {
@@ -292,13 +353,13 @@ final class Replication {
         }
       }
       if (!prefs.contains(self) && !live.test(key)) {
-        toDrop.put(key, s.version());
+        toDrop.put(key, s);
       }
     }
     return push(outgoing).thenAccept(delivered -> {
       int dropped = 0;
-      for (Map.Entry<WorkerKey, Long> d : toDrop.entrySet()) {
-        if (delivered.contains(d.getKey()) && store.removeIfVersion(d.getKey(), d.getValue())) {
+      for (Map.Entry<WorkerKey, StoredState> d : toDrop.entrySet()) {
+        if (delivered.contains(d.getKey()) && store.removeIfSame(d.getKey(), d.getValue())) {
           dropped++;
         }
       }
@@ -331,6 +392,41 @@ final class Replication {
     });
   }
 
+  /** One {@code POST /internal/replicas} body and the keys of its copies. */
+  private record Batch(String body, List<WorkerKey> keys) {}
+
+  /**
+   * Cuts copies into batches of at most {@link #BATCH} copies and at most
+   * {@link HttpApi#INTERNAL_MAX_BYTES} bytes (a copy larger than that alone goes alone, and is
+   * refused with 413: logged, not delivered).
+   */
+  static List<Batch> batches(List<ReplicaCopy> copies) {
+    List<Batch> out = new ArrayList<>();
+    StringBuilder body = new StringBuilder("[");
+    long bytes = 2; // the brackets
+    List<WorkerKey> keys = new ArrayList<>();
+    for (ReplicaCopy c : copies) {
+      String json = Json.MAPPER.valueToTree(c).toString();
+      long size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L; // and a comma
+      if (!keys.isEmpty() && (keys.size() >= BATCH || bytes + size > HttpApi.INTERNAL_MAX_BYTES)) {
+        out.add(new Batch(body.append(']').toString(), keys));
+        body = new StringBuilder("[");
+        bytes = 2;
+        keys = new ArrayList<>();
+      }
+      if (!keys.isEmpty()) {
+        body.append(',');
+      }
+      body.append(json);
+      bytes += size;
+      keys.add(c.key());
+    }
+    if (!keys.isEmpty()) {
+      out.add(new Batch(body.append(']').toString(), keys));
+    }
+    return out;
+  }
+
   /** Sends batches of copies; completes with the keys some node acknowledged. */
   private CompletableFuture<Set<WorkerKey>> push(Map<String, List<ReplicaCopy>> outgoing) {
     Set<WorkerKey> delivered = ConcurrentHashMap.newKeySet();
@@ -340,14 +436,15 @@ final class Replication {
       if (m == null) {
         continue;
       }
-      List<ReplicaCopy> all = e.getValue();
-      for (int i = 0; i < all.size(); i += BATCH) {
-        List<ReplicaCopy> batch = all.subList(i, Math.min(all.size(), i + BATCH));
-        sends.add(peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(),
-                Json.MAPPER.valueToTree(batch).toString(), settings.forwardTimeout())
+      for (Batch batch : batches(e.getValue())) {
+        sends.add(batchLanes.submit(m.node(), () -> peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(),
+                batch.body(), settings.forwardTimeout()))
             .thenAccept(resp -> {
               if (resp.status() == 200) {
-                batch.forEach(c -> delivered.add(c.key()));
+                batch.keys().forEach(delivered::add);
+              } else {
+                log.warn("node {} did not keep a batch of {} copies: {} {}", e.getKey(), batch.keys().size(),
+                    resp.status(), resp.body());
               }
             })
             .exceptionally(err -> null));

@@ -501,6 +501,11 @@ public final class RingleaderNode implements Closeable {
   }
 
   /** How many workers are live on this node. */
+  /** Tests: this node's replication (its batch hook). */
+  Replication replication() {
+    return replication;
+  }
+
   public int liveWorkers() {
     return local == null ? 0 : local.liveCount();
   }

@@ -215,8 +215,22 @@ final class Router {
               && retries < settings.forwardRetries()) {
             return attempt(call, retries + 1); // the ring moved the key away meanwhile: route again
           }
+          StaleActivationException stale = StaleActivationException.in(cause);
+          if (stale != null && stale.refused() && call.requestKey() != null && retries < settings.forwardRetries()) {
+            return afterRefusedCopy(call, retries, stale);
+          }
           return CompletableFuture.failedFuture(cause);
         });
+  }
+
+  /**
+   * docs/replication.md scenario 2b: a backup refused this node's copy, because its ring gives the
+   * ID to another node (the ring moved it while the worker handled the call). The change is kept
+   * nowhere (the copy was refused, this node dropped its own, the worker stops), so the call goes
+   * to the owner of that ring, with its idempotency key: a rolling restart fails no request for it.
+   */
+  private CompletableFuture<Answer> afterRefusedCopy(Call call, int retries, StaleActivationException stale) {
+    return waiter.atLeast(stale.epoch, settings.routeWait()).thenCompose(r -> attempt(call, retries + 1));
   }
 
   private Map<String, Object> envelope(Call call, String field, Object value) {

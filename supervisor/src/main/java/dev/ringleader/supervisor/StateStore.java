@@ -13,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StateStore {
   private final Map<WorkerKey, StoredState> states = new ConcurrentHashMap<>();
 
-  /** Keeps {@code next} unless a same or newer version is already kept; returns what is kept. */
+  /**
+   * Keeps {@code next} unless the kept copy is the same or comes later in {@link StoredState#ORDER}
+   * (version, epoch, owner, incarnation); returns what is kept. Arrival order never decides.
+   */
   StoredState offer(WorkerKey key, StoredState next) {
     return states.compute(key, (k, old) -> next.newerThan(old) ? next : old);
   }
@@ -39,11 +42,14 @@ final class StateStore {
     states.computeIfPresent(key, (k, old) -> owner.equals(old.owner()) ? null : old);
   }
 
-  /** Removes the key's copy only if it is still at {@code version} (nothing newer arrived meanwhile). */
-  boolean removeIfVersion(WorkerKey key, long version) {
+  /**
+   * Removes the key's copy if it is still exactly {@code commit} (see {@link StoredState#sameCommit}):
+   * nothing newer arrived meanwhile. True when it did.
+   */
+  boolean removeIfSame(WorkerKey key, StoredState commit) {
     boolean[] removed = new boolean[1];
     states.computeIfPresent(key, (k, old) -> {
-      if (old.version() == version) {
+      if (old.sameCommit(commit)) {
         removed[0] = true;
         return null;
       }

@@ -97,7 +97,7 @@ class ExactlyOnceTest {
    */
   @Test
   void aConsistentTypeStopsCommittingAtSuspendedQueuedMessagesIncluded() throws Exception {
-    GateType gate = new GateType(PartitionMode.CONSISTENT);
+    PermitType gate = new PermitType(PartitionMode.CONSISTENT);
     cluster = new TestCluster(Map.of("partition-mode", "available", "replication", "2", "session-timeout-ms", "6000",
         // The entry waits longer than the gate is held, so the client sees the commit's outcome.
         "forward-timeout-ms", "20000", "route-wait-ms", "300"), List.of(new CounterType(), new TickType(Duration.ofMinutes(1)),
@@ -105,15 +105,15 @@ class ExactlyOnceTest {
     cluster.startBehindProxy("node1");
     cluster.start("node2");
     cluster.awaitRing(Set.of("node1", "node2"));
-    String id = ownedBy("gate", "node1");
+    String id = ownedBy("permit", "node1");
     String node1 = cluster.url("node1");
     gate.gate.release();
-    assertEquals(200, Http.post(node1 + "/workers/gate/" + id, "{}", "warm").status());
+    assertEquals(200, Http.post(node1 + "/workers/permit/" + id, "{}", "warm").status());
 
     HttpClient client = HttpClient.newHttpClient();
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      calls.add(client.sendAsync(HttpRequest.newBuilder(URI.create(node1 + "/workers/gate/" + id))
+      calls.add(client.sendAsync(HttpRequest.newBuilder(URI.create(node1 + "/workers/permit/" + id))
           .header("Idempotency-Key", "m" + i).timeout(Duration.ofSeconds(30))
           .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()));
       if (i == 0) {
@@ -132,8 +132,8 @@ class ExactlyOnceTest {
     }
     cluster.healAll();
     Await.until("node1 serves again", Duration.ofSeconds(20), () -> Http.get(node1 + "/health").status() == 200);
-    Http.Reply state = Await.value("the gate worker reads", Duration.ofSeconds(20), () -> {
-      Http.Reply r = Http.get(cluster.url("node2") + "/workers/gate/" + id);
+    Http.Reply state = Await.value("the permit worker reads", Duration.ofSeconds(20), () -> {
+      Http.Reply r = Http.get(cluster.url("node2") + "/workers/permit/" + id);
       return r.status() == 200 ? r : null;
     });
     assertEquals(1, state.json().at("/state/total").asLong(), "none of the refused messages was applied: " + state.body());

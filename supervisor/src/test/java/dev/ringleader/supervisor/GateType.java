@@ -1,27 +1,25 @@
 package dev.ringleader.supervisor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.worker.Step;
 import dev.ringleader.worker.WorkerContext;
 import dev.ringleader.worker.WorkerType;
-import java.util.Map;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A counter whose handler waits for a permit of {@link #gate} (at most 30 s) before it adds one, so
- * a test can hold a message in the handler while others queue behind it.
+ * A counter (type {@code gate}) whose message {@code {"add": n, "hold": true}} waits in its handler
+ * until the test opens the gate (at most 30 s): a test can hold a change between "taken" and
+ * "committed" while it changes the cluster around it.
  */
-final class GateType implements WorkerType<Long> {
-  final Semaphore gate = new Semaphore(0);
-  /** Handlers currently waiting at the gate. */
-  final AtomicInteger waiting = new AtomicInteger();
-  private final PartitionMode mode;
+final class GateType implements WorkerType<CounterType.Counter> {
+  private final CounterType counter = new CounterType("gate", null);
+  /** Counted down when a held message has entered the handler. */
+  final CountDownLatch entered = new CountDownLatch(1);
+  private final CountDownLatch open = new CountDownLatch(1);
 
-  GateType(PartitionMode mode) {
-    this.mode = mode;
+  void open() {
+    open.countDown();
   }
 
   @Override
@@ -30,35 +28,29 @@ final class GateType implements WorkerType<Long> {
   }
 
   @Override
-  public PartitionMode partitionMode() {
-    return mode;
+  public Class<CounterType.Counter> stateClass() {
+    return CounterType.Counter.class;
   }
 
   @Override
-  public Class<Long> stateClass() {
-    return Long.class;
+  public CounterType.Counter initialState(WorkerContext context) {
+    return counter.initialState(context);
   }
 
   @Override
-  public Long initialState(WorkerContext context) {
-    return 0L;
-  }
-
-  @Override
-  public Step<Long> handle(Long state, JsonNode message, WorkerContext context) throws Exception {
-    waiting.incrementAndGet();
-    try {
-      if (!gate.tryAcquire(30, TimeUnit.SECONDS)) {
+  public Step<CounterType.Counter> handle(CounterType.Counter state, JsonNode message, WorkerContext context)
+      throws Exception {
+    if (message.path("hold").asBoolean(false)) {
+      entered.countDown();
+      if (!open.await(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the test never opened the gate");
       }
-    } finally {
-      waiting.decrementAndGet();
     }
-    return Step.of(state + 1, Map.of("total", state + 1));
+    return counter.handle(state, message, context);
   }
 
   @Override
-  public Object view(Long state, WorkerContext context) {
-    return Map.of("total", state);
+  public Object view(CounterType.Counter state, WorkerContext context) {
+    return counter.view(state, context);
   }
 }

@@ -1,0 +1,43 @@
+package dev.ringleader.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ringleader.worker.WorkerKey;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The one order of copies every node computes alike: (version, epoch, owner, incarnation). */
+class StoredStateTest {
+  private static StoredState copy(long version, long epoch, String owner, long incarnation) {
+    return new StoredState(version, Json.object(), Map.of(), owner, epoch, incarnation);
+  }
+
+  @Test
+  void copiesOfTheSameVersionAreOrderedByEpochThenOwnerThenIncarnationWhateverTheArrivalOrder() {
+    StoredState stale = copy(6, 4, "node3", 9);
+    StoredState live = copy(6, 5, "node1", 1);
+    for (List<StoredState> order : List.of(List.of(stale, live), List.of(live, stale))) {
+      StateStore store = new StateStore();
+      WorkerKey k = new WorkerKey("counter", "k");
+      order.forEach(s -> store.offer(k, s));
+      assertEquals(live, store.get(k), "the newer ring's copy wins, arriving " + order);
+    }
+    assertTrue(copy(6, 5, "node2", 1).newerThan(copy(6, 5, "node1", 9)));
+    assertTrue(copy(6, 5, "node1", 2).newerThan(copy(6, 5, "node1", 1)));
+    assertTrue(copy(7, 0, null, 0).newerThan(copy(6, 9, "node9", 9)));
+    assertFalse(copy(6, 5, "node1", 1).newerThan(copy(6, 5, "node1", 1)), "the same copy is not newer");
+    assertTrue(copy(6, 5, "node1", 1).newerThan(copy(6, 5, null, 1)), "a copy naming no owner loses a tie");
+  }
+
+  @Test
+  void aCopyWithoutEpochOrIncarnationReadsThemAsZero() throws Exception {
+    StoredState s = StoredState.fromJson(Json.MAPPER.readTree(
+        "{\"version\":3,\"state\":{},\"recentReplies\":{},\"owner\":\"node1\"}"));
+    assertEquals(0, s.epoch());
+    assertEquals(0, s.incarnation());
+    assertEquals("node1", s.owner());
+  }
+}
