@@ -99,6 +99,9 @@ public final class RingleaderNode implements Closeable {
     workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
     coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
     timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
+    // What follows a timeout, a delay or a ring wait: never the JDK's delay thread, the common pool or
+    // a ZooKeeper or timer thread. Short, non-blocking continuations (a retry, a forward, a tell).
+    continuations = Executors.newFixedThreadPool(2, threads(id + "-async"));
     rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
 
     client = CuratorFrameworkFactory.builder()
@@ -124,7 +127,7 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException("cannot use ZooKeeper at " + settings.zk() + ": " + e.getMessage(), e);
     }
 
-    NameRegistry names = new NameRegistry(client, paths);
+    names = new NameRegistry(client, paths, timers, continuations);
     ring = new RingStore(client, paths);
     RingWaiter waiter = new RingWaiter(ring);
     Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.JOINING);
@@ -228,6 +231,8 @@ public final class RingleaderNode implements Closeable {
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
   private ExecutorService rebalancerThread;
+  private ExecutorService continuations;
+  private NameRegistry names;
 
   private void triggerCoordinator() {
     RingCoordinator c = coordinator;
@@ -429,6 +434,7 @@ public final class RingleaderNode implements Closeable {
 
   private void shutdown() {
     closeQuietly(resolver);
+    closeQuietly(names);
     closeQuietly(pauses);
     closeQuietly(leadership);
     closeQuietly(membership);
@@ -442,7 +448,8 @@ public final class RingleaderNode implements Closeable {
         log.debug("stopping HTTP", e);
       }
     }
-    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread}) {
+    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread,
+        continuations}) {
       if (e != null) {
         e.shutdownNow();
       }
