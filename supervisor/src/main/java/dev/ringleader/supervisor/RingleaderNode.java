@@ -129,7 +129,8 @@ public final class RingleaderNode implements Closeable {
 
     names = new NameRegistry(client, paths, timers, continuations);
     ring = new RingStore(client, paths);
-    RingWaiter waiter = new RingWaiter(ring);
+    Timeouts timeouts = new Timeouts(timers, continuations);
+    RingWaiter waiter = new RingWaiter(ring, timeouts);
     Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.JOINING);
     membership = new Membership(client, paths, self);
     leadership = new Leadership(client, paths.leader(), id, () -> {
@@ -166,7 +167,7 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException("cannot start HTTP on " + settings.host() + ":" + settings.port() + ": " + c, e);
     }
     peers = new PeerClient(http.getWorker(), new DefaultByteBufferPool(false, 16 * 1024),
-        settings.peerBindAddress());
+        settings.peerBindAddress(), timeouts);
     StateStore store = new StateStore();
     replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics, rebalancerThread);
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
@@ -176,7 +177,7 @@ public final class RingleaderNode implements Closeable {
     replication.setLive(local::isLive);
     UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
-        this::cannotServe);
+        this::cannotServe, timeouts);
     resolver = new ConflictResolver(id, local, ring, membership, peers, unreachable, settings, events,
         this::inTouchWithZooKeeper);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
