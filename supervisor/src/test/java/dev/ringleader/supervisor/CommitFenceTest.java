@@ -1,0 +1,78 @@
+package dev.ringleader.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ringleader.worker.Committer;
+import dev.ringleader.worker.Snapshot;
+import dev.ringleader.worker.WorkerKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The leave's commit fence without a cluster: what is acknowledged before, during and after it closes. */
+class CommitFenceTest {
+  private final WorkerKey key = new WorkerKey("counter", "a");
+  private final List<String> dropped = new CopyOnWriteArrayList<>();
+  private final CommitFence fence = new CommitFence((k, v) -> dropped.add(k + " v" + v));
+  private final AtomicInteger started = new AtomicInteger();
+
+  private Committer pending(CompletableFuture<Void> result) {
+    return fence.guard((k, next) -> {
+      started.incrementAndGet();
+      return result;
+    });
+  }
+
+  private static Snapshot<String> v(long version) {
+    return new Snapshot<>(version, "s", java.util.Map.of());
+  }
+
+  @Test
+  void aCommitHeldDuringTheDrainIsAcknowledged() {
+    CompletableFuture<Void> copy = new CompletableFuture<>();
+    CompletableFuture<Void> acked = pending(copy).commit(key, v(1)).toCompletableFuture();
+    CompletableFuture.runAsync(() -> copy.complete(null));
+    assertEquals(List.of(), fence.closeAndDrain(Duration.ofSeconds(5)));
+    assertTrue(acked.isDone() && !acked.isCompletedExceptionally());
+    assertEquals(List.of(), dropped);
+  }
+
+  @Test
+  void aCommitStillInFlightWhenTheFenceSealsIsCutOffEvenIfItsCopyLandsLater() {
+    CompletableFuture<Void> copy = new CompletableFuture<>();
+    CompletableFuture<Void> acked = pending(copy).commit(key, v(2)).toCompletableFuture();
+    assertEquals(List.of("counter/a v2"), fence.closeAndDrain(Duration.ofMillis(50)));
+    assertTrue(acked.isCompletedExceptionally(), "cut off at the seal, not when the copy ends");
+    copy.complete(null); // the late success changes nothing
+    assertTrue(acked.isCompletedExceptionally());
+    assertTrue(dropped.contains("counter/a v2"), "dropped from the store: the leave does not hand it over");
+  }
+
+  @Test
+  void noCommitStartsOnceTheFenceCloses() {
+    fence.closeAndDrain(Duration.ofMillis(1));
+    CompletableFuture<Void> refused = pending(CompletableFuture.completedFuture(null)).commit(key, v(3))
+        .toCompletableFuture();
+    assertTrue(refused.isCompletedExceptionally());
+    assertEquals(0, started.get(), "the commit (its store offer and copies) never ran");
+    assertFalse(fence.open());
+  }
+
+  @Test
+  void aCommitThatFailsWhileTheFenceClosesIsDroppedFromTheStore() throws Exception {
+    CompletableFuture<Void> copy = new CompletableFuture<>();
+    CompletableFuture<Void> acked = pending(copy).commit(key, v(4)).toCompletableFuture();
+    CompletableFuture<List<String>> drain = CompletableFuture.supplyAsync(
+        () -> fence.closeAndDrain(Duration.ofSeconds(5)), r -> new Thread(r, "test-leave").start());
+    Await.until("the fence is closing", Duration.ofSeconds(5), () -> fence.state() != CommitFence.State.OPEN);
+    copy.completeExceptionally(new IllegalStateException("backup unreachable"));
+    assertEquals(List.of(), drain.get(5, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(acked.isCompletedExceptionally());
+    assertEquals(List.of("counter/a v4"), dropped);
+  }
+}
