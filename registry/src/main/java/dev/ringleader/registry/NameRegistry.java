@@ -1,17 +1,30 @@
 package dev.ringleader.registry;
 
+import java.io.Closeable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The global names of live workers: one ephemeral znode per activation, owned by the hosting node's
@@ -22,16 +35,82 @@ import org.apache.zookeeper.data.Stat;
  * the holder is still alive (a holder's name lasts until its session expires). Deciding what to do
  * about a name held by another node is the caller's business.
  */
-public final class NameRegistry {
+public final class NameRegistry implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(NameRegistry.class);
+  /** At most this many claims with an unknown outcome are remembered; beyond, the oldest is forgotten. */
+  static final int MAX_UNSURE = 10_000;
+
   private final CuratorFramework client;
   private final ClusterPaths paths;
+  /** Null for a read-only registry. */
+  private final ScheduledExecutorService timer;
+  private final Executor executor;
+  private final ConnectionStateListener connectionListener = (c, s) -> onConnectionState(s);
 
+  /** A claim that failed without knowing whether its create reached the server. */
+  private record Unsure(String type, String id, long incarnation) {}
+
+  /**
+   * Claims whose outcome is unknown (the create may have succeeded on the server while its answer
+   * was lost), by path, oldest first. Their callers saw a failure and never use the name, so a name
+   * this session holds with that incarnation is an orphan: it is released once the connection is
+   * back, rather than lingering (a new owner would see {@code name_held}) until the session ends.
+   * Bounded by {@link #MAX_UNSURE}: on overflow the oldest is forgotten (logged); such a name is then
+   * released when a request for its key meets it on this node, or when the session ends. Guarded by
+   * itself.
+   */
+  private final Map<String, Unsure> unsure = new LinkedHashMap<>();
+
+  /**
+   * A registry for reading names only ({@link #list}, {@link #get}, {@link #lookup}): views and tests.
+   * {@link #awaitAbsent} needs the constructor with a timer.
+   */
   public NameRegistry(CuratorFramework client, ClusterPaths paths) {
-    this.client = client;
-    this.paths = paths;
+    this(client, paths, null, Runnable::run);
   }
 
-  /** Tries to create the name; when it exists, reads who holds it. */
+  /**
+   * @param timer schedules the timeouts of {@link #awaitAbsent} (it only schedules: what follows
+   *     runs on {@code executor})
+   * @param executor runs the continuations of a completed {@link #awaitAbsent}, and of a timed-out one
+   */
+  public NameRegistry(CuratorFramework client, ClusterPaths paths, ScheduledExecutorService timer,
+      Executor executor) {
+    this.client = client;
+    this.paths = paths;
+    this.timer = timer;
+    this.executor = executor;
+    client.getConnectionStateListenable().addListener(connectionListener);
+  }
+
+  /** Stops watching the connection; names this session holds stay (they go with the session). */
+  @Override
+  public void close() {
+    client.getConnectionStateListenable().removeListener(connectionListener);
+    synchronized (unsure) {
+      unsure.clear();
+    }
+  }
+
+  /** The one place that reacts to the ZooKeeper connection. */
+  private void onConnectionState(ConnectionState state) {
+    switch (state) {
+      case CONNECTED, RECONNECTED -> releaseUnsure();
+      case LOST -> {
+        // The session that may have created them is gone, and its ephemerals with it.
+        synchronized (unsure) {
+          unsure.clear();
+        }
+      }
+      case SUSPENDED, READ_ONLY -> { }
+    }
+  }
+
+  /**
+   * Tries to create the name; when it exists, reads who holds it. A claim that completes
+   * exceptionally must not be used: the caller gives up this incarnation (a claim whose outcome is
+   * unknown is cleaned up here, see {@link #unsure}).
+   */
   public CompletionStage<Claim> claim(String type, String id, GlobalName value) {
     CompletableFuture<Claim> out = new CompletableFuture<>();
     String path = paths.name(type, id);
@@ -43,6 +122,8 @@ public final class NameRegistry {
               case OK -> out.complete(Claim.taken(0));
               case NODEEXISTS -> lookup(type, id).whenComplete((holder, err) -> {
                 if (err != null) {
+                  // It exists, perhaps from our own create whose answer was lost: we cannot tell.
+                  outcomeUnknown(type, id, value);
                   out.completeExceptionally(err);
                 } else if (holder.isPresent() && holder.get().equals(value)) {
                   // Our own create: it succeeded, but its answer was lost with a ZooKeeper server
@@ -52,6 +133,11 @@ public final class NameRegistry {
                   out.complete(Claim.heldBy(holder.orElse(null)));
                 }
               });
+              case CONNECTIONLOSS, OPERATIONTIMEOUT -> {
+                // The create may have been applied and only its answer lost.
+                outcomeUnknown(type, id, value);
+                out.completeExceptionally(KeeperException.create(code, path));
+              }
               default -> out.completeExceptionally(KeeperException.create(code, path));
             }
           })
@@ -122,26 +208,115 @@ public final class NameRegistry {
 
   /**
    * Completes when the name does not exist (at once if it does not), or with false after
-   * {@code timeout}. Uses a ZooKeeper watch, not polling.
+   * {@code timeout}. Uses a ZooKeeper watch, not polling; the watch is removed when the wait ends
+   * without it firing (ZooKeeper keeps a watch until it fires or the session ends, so every timed-out
+   * wait would otherwise leave one behind). Dependent stages of a completion run on this registry's
+   * executor, never on the ZooKeeper event thread or the timer.
    */
   public CompletionStage<Boolean> awaitAbsent(String type, String id, Duration timeout) {
+    if (timer == null) {
+      throw new IllegalStateException("this NameRegistry was made without a timer: it cannot wait");
+    }
     CompletableFuture<Boolean> out = new CompletableFuture<>();
     String path = paths.name(type, id);
-    Watcher watcher = event -> {
+    AtomicBoolean done = new AtomicBoolean();
+    ScheduledFuture<?>[] timeoutTask = new ScheduledFuture<?>[1];
+    Watcher[] watcher = new Watcher[1];
+    // Completes once; watchGone: ZooKeeper holds no watch for this wait any more (it fired, or none was set).
+    java.util.function.BiConsumer<Boolean, Boolean> finish = (gone, watchGone) -> {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      if (timeoutTask[0] != null) {
+        timeoutTask[0].cancel(false);
+      }
+      if (!watchGone) {
+        removeWatch(path, watcher[0]);
+      }
+      try {
+        executor.execute(() -> out.complete(gone));
+      } catch (RejectedExecutionException e) {
+        out.complete(gone); // the node is shutting down
+      }
+    };
+    watcher[0] = event -> {
       if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
-        out.complete(true);
+        finish.accept(true, true);
       }
     };
     try {
-      client.checkExists().usingWatcher(watcher).inBackground((c, event) -> {
+      timeoutTask[0] = timer.schedule(() -> finish.accept(false, false), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      out.complete(false); // the node is shutting down
+      return out;
+    }
+    try {
+      // getData, not exists: on an absent path exists would leave an exists-watch behind, getData sets none.
+      client.getData().usingWatcher(watcher[0]).inBackground((c, event) -> {
         if (Code.get(event.getResultCode()) == Code.NONODE) {
-          out.complete(true);
+          finish.accept(true, true);
         }
       }).forPath(path);
     } catch (Exception e) {
-      out.completeExceptionally(e);
+      finish.accept(false, false);
     }
-    return out.completeOnTimeout(false, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    return out;
+  }
+
+  private void removeWatch(String path, Watcher watcher) {
+    try {
+      client.watchers().remove(watcher).ofType(Watcher.WatcherType.Any).quietly().inBackground().forPath(path);
+    } catch (Exception e) {
+      log.debug("could not remove the watch on {}", path, e);
+    }
+  }
+
+  // ---- claims with an unknown outcome ------------------------------------------------------------
+
+  /** A claim of {@code value} failed without knowing whether its create was applied. */
+  void outcomeUnknown(String type, String id, GlobalName value) {
+    String path = paths.name(type, id);
+    synchronized (unsure) {
+      unsure.put(path + "#" + value.incarnation(), new Unsure(type, id, value.incarnation()));
+      if (unsure.size() > MAX_UNSURE) {
+        String oldest = unsure.keySet().iterator().next();
+        unsure.remove(oldest);
+        log.warn("more than {} claims with an unknown outcome; forgetting {} (its name, if it exists, is released "
+            + "when a request meets it here or when the session ends)", MAX_UNSURE, oldest);
+      }
+    }
+    log.warn("the claim of {} (incarnation {}) got no answer; its name, if it was created, is released once "
+        + "ZooKeeper answers again", path, value.incarnation());
+    if (client.getZookeeperClient().isConnected()) {
+      releaseUnsure();
+    }
+  }
+
+  /** Releases every remembered name this session holds for its unknown-outcome incarnation. */
+  private void releaseUnsure() {
+    List<Map.Entry<String, Unsure>> todo;
+    synchronized (unsure) {
+      todo = new ArrayList<>(unsure.entrySet());
+    }
+    for (Map.Entry<String, Unsure> e : todo) {
+      Unsure u = e.getValue();
+      release(u.type(), u.id(), u.incarnation()).whenComplete((v, err) -> {
+        if (err == null) {
+          synchronized (unsure) {
+            unsure.remove(e.getKey(), u);
+          }
+          log.debug("name {} of a claim without an answer: released if it was ours", e.getKey());
+        }
+        // else: kept for the next reconnection
+      });
+    }
+  }
+
+  /** How many claims with an unknown outcome wait for their names to be checked (tests). */
+  int unsureCount() {
+    synchronized (unsure) {
+      return unsure.size();
+    }
   }
 
   /** Every name of a type currently in ZooKeeper (synchronous; for views and tests, not requests). */

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -47,9 +46,14 @@ final class PeerClient implements Closeable {
   private final Map<String, URI> uris = new ConcurrentHashMap<>();
   private final Map<String, HttpString> headerNames = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private final Timeouts timeouts;
 
-  /** With {@code bindAddress} null, the OS chooses the local address of each connection. */
-  PeerClient(XnioWorker worker, ByteBufferPool buffers, InetAddress bindAddress) {
+  /**
+   * With {@code bindAddress} null, the OS chooses the local address of each connection. A call that
+   * times out fails on the node's executor ({@code timeouts}), so what follows runs there.
+   */
+  PeerClient(XnioWorker worker, ByteBufferPool buffers, InetAddress bindAddress, Timeouts timeouts) {
+    this.timeouts = timeouts;
     this.worker = worker;
     this.buffers = buffers;
     this.bindAddress = bindAddress == null ? null : new InetSocketAddress(bindAddress, 0);
@@ -99,7 +103,7 @@ final class PeerClient implements Closeable {
     } else {
       connectAndSend(baseUrl, method, path, headers, body, deadline, out);
     }
-    return out.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+    return timeouts.orTimeout(out, timeout).exceptionallyCompose(e -> {
       Throwable cause = ErrorResponses.unwrap(e);
       if (cause instanceof TimeoutException) {
         return CompletableFuture.failedFuture(new PeerUnreachableException(

@@ -76,6 +76,16 @@ final class Replication {
     this.batchHook = hook;
   }
 
+  /**
+   * False once this node's session is about to end ({@link CommitFence}): a commit's copy is then
+   * not retried, so no copy of it is sent that could land after the session.
+   */
+  private volatile java.util.function.BooleanSupplier mayRetry = () -> true;
+
+  void setRetryGate(java.util.function.BooleanSupplier mayRetry) {
+    this.mayRetry = mayRetry;
+  }
+
   // ---- scenario 1-2: the copy made on every commit -------------------------------------------
 
   /**
@@ -147,7 +157,13 @@ final class Replication {
           "the change to " + key + " is not held by " + settings.replication() + " nodes (" + why + ")",
           Duration.ofSeconds(1), null));
     }
+    if (!mayRetry.getAsBoolean()) {
+      return CompletableFuture.failedFuture(leaving(key, why));
+    }
     return waiter.atLeast(epoch + 1, settings.routeWait()).thenCompose(r -> {
+      if (!mayRetry.getAsBoolean()) {
+        return CompletableFuture.failedFuture(leaving(key, why));
+      }
       if (r.epoch() <= epoch) {
         return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_ACKNOWLEDGED,
             "the change to " + key + " is not held by " + settings.replication() + " nodes (" + why + ")",
@@ -155,6 +171,12 @@ final class Replication {
       }
       return holdOn(key, state, acked, attempt + 1);
     });
+  }
+
+  private RingleaderException leaving(WorkerKey key, String why) {
+    return new RingleaderException(Failure.NOT_ACKNOWLEDGED, "the change to " + key + " is not held by "
+        + settings.replication() + " nodes (" + why + ") and this node is leaving: its copy is not retried",
+        Duration.ofSeconds(1), null);
   }
 
   /** The other nodes of the key's preference list (the owner's backups, or all R when not in it). */

@@ -5,21 +5,23 @@ import dev.ringleader.registry.VersionedRing;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Lets a request wait, without a thread, for this node to see a newer ring. Waiters are bounded by
  * the number of requests in flight and each has a timeout; on timeout it completes with the ring
- * this node has then.
+ * this node has then. What follows a wait (a retried forward, a replica copy) runs on the node's
+ * executor ({@link Timeouts}), never on Curator's event thread or the JDK's delay thread.
  */
 final class RingWaiter {
   private record Waiter(long epoch, CompletableFuture<VersionedRing> future) {}
 
   private final RingStore store;
   private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
+  private final Timeouts timeouts;
 
-  RingWaiter(RingStore store) {
+  RingWaiter(RingStore store, Timeouts timeouts) {
     this.store = store;
+    this.timeouts = timeouts;
     store.addListener(this::onRing);
   }
 
@@ -34,14 +36,14 @@ final class RingWaiter {
     // A ring may have arrived between the check and the add.
     onRing(store.current());
     w.future.whenComplete((r, e) -> waiting.remove(w));
-    return w.future.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(r -> r == null ? store.current() : r);
+    return timeouts.completeOnTimeout(w.future, null, timeout).thenApply(r -> r == null ? store.current() : r);
   }
 
+  /** On Curator's thread (or the caller's): the woken waits continue on the node's executor. */
   private void onRing(VersionedRing ring) {
     for (Waiter w : waiting) {
-      if (ring.epoch() >= w.epoch) {
-        w.future.complete(ring);
+      if (ring.epoch() >= w.epoch && !w.future.isDone()) {
+        timeouts.execute(() -> w.future.complete(ring));
       }
     }
   }

@@ -99,6 +99,9 @@ public final class RingleaderNode implements Closeable {
     workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
     coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
     timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
+    // What follows a timeout, a delay or a ring wait: never the JDK's delay thread, the common pool or
+    // a ZooKeeper or timer thread. Short, non-blocking continuations (a retry, a forward, a tell).
+    continuations = Executors.newFixedThreadPool(2, threads(id + "-async"));
     rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
 
     client = CuratorFrameworkFactory.builder()
@@ -124,9 +127,10 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException("cannot use ZooKeeper at " + settings.zk() + ": " + e.getMessage(), e);
     }
 
-    NameRegistry names = new NameRegistry(client, paths);
+    names = new NameRegistry(client, paths, timers, continuations);
     ring = new RingStore(client, paths);
-    RingWaiter waiter = new RingWaiter(ring);
+    Timeouts timeouts = new Timeouts(timers, continuations);
+    RingWaiter waiter = new RingWaiter(ring, timeouts);
     Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.JOINING);
     membership = new Membership(client, paths, self);
     leadership = new Leadership(client, paths.leader(), id, () -> {
@@ -163,18 +167,21 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException("cannot start HTTP on " + settings.host() + ":" + settings.port() + ": " + c, e);
     }
     peers = new PeerClient(http.getWorker(), new DefaultByteBufferPool(false, 16 * 1024),
-        settings.peerBindAddress());
+        settings.peerBindAddress(), timeouts);
     StateStore store = new StateStore();
+    // A commit cut off by the leave leaves this node's store, so the leave does not hand it over.
+    fence = new CommitFence(store::removeIfVersion);
     replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics, rebalancerThread);
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
         workerPool, Scheduler.system(timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
         node -> membership.members().containsKey(node), history, this::zookeeperConnected,
-        () -> zookeeperConnected() && (pauses == null || !pauses.suspect()), settings.detachedLogLimit());
+        () -> zookeeperConnected() && (pauses == null || !pauses.suspect()), settings.detachedLogLimit(), fence);
     replication.setLive(local::isLive);
+    replication.setRetryGate(fence::open);
     UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
-        this::cannotServe);
+        this::cannotServe, timeouts);
     resolver = new ConflictResolver(id, local, ring, membership, peers, unreachable, settings, events,
         this::inTouchWithZooKeeper);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
@@ -229,6 +236,9 @@ public final class RingleaderNode implements Closeable {
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
   private ExecutorService rebalancerThread;
+  private ExecutorService continuations;
+  private CommitFence fence;
+  private NameRegistry names;
 
   private void triggerCoordinator() {
     RingCoordinator c = coordinator;
@@ -382,18 +392,31 @@ public final class RingleaderNode implements Closeable {
 
   /**
    * Ends this node's ZooKeeper presence: its member znode, its latch and every global name it holds
-   * go at once. No handler may run after that (another node may then activate the same IDs), so
-   * any worker thread still running is stopped first. Idempotent.
+   * go at once, and another node may then activate the same IDs. So first the commit fence closes:
+   * no commit starts and no copy is retried, the commits in flight get up to forward-timeout +
+   * route-wait to be held (and acknowledged), and those still in flight after that are cut off (not
+   * acknowledged, logged). Then any worker thread still running is stopped (a handler that ignores
+   * the interrupt can no longer commit: the fence is sealed). Idempotent.
    */
   private synchronized void endSession() {
     if (sessionEnded) {
       return;
     }
     sessionEnded = true;
+    if (fence != null) {
+      List<String> cut = fence.closeAndDrain(settings.forwardTimeout().plus(settings.routeWait()));
+      if (!cut.isEmpty()) {
+        log.warn("node {} ends its session with {} commits still waiting for their backups; they are not "
+            + "acknowledged: {}", settings.nodeId(), cut.size(), cut.size() > 20 ? cut.subList(0, 20) + "…" : cut);
+      }
+    }
     if (workerPool != null && local != null && local.liveCount() > 0) {
       workerPool.shutdownNow();
       try {
-        workerPool.awaitTermination(2, TimeUnit.SECONDS);
+        if (!workerPool.awaitTermination(2, TimeUnit.SECONDS)) {
+          log.warn("node {}: worker threads still run handlers 2 s after they were interrupted; the session ends "
+              + "anyway (their commits are refused by the sealed fence)", settings.nodeId());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -430,6 +453,7 @@ public final class RingleaderNode implements Closeable {
 
   private void shutdown() {
     closeQuietly(resolver);
+    closeQuietly(names);
     closeQuietly(pauses);
     closeQuietly(leadership);
     closeQuietly(membership);
@@ -443,7 +467,8 @@ public final class RingleaderNode implements Closeable {
         log.debug("stopping HTTP", e);
       }
     }
-    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread}) {
+    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread,
+        continuations}) {
       if (e != null) {
         e.shutdownNow();
       }

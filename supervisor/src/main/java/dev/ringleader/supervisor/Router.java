@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import dev.ringleader.worker.PartitionMode;
 
 /**
@@ -42,10 +41,13 @@ final class Router {
   private final java.util.function.BiFunction<PartitionMode, Boolean, String> cannotServe;
   private final WorkerTypes types;
   private final UnreachablePeers unreachable;
+  /** Timeouts and retry delays; what follows them runs on the node's executor. */
+  private final Timeouts timeouts;
 
   Router(String self, RingStore ring, RingWaiter waiter, Membership membership, LocalSupervisor local,
       PeerClient peers, Settings settings, NodeMetrics metrics, WorkerTypes types, UnreachablePeers unreachable,
-      java.util.function.BiFunction<PartitionMode, Boolean, String> cannotServe) {
+      java.util.function.BiFunction<PartitionMode, Boolean, String> cannotServe, Timeouts timeouts) {
+    this.timeouts = timeouts;
     this.types = types;
     this.unreachable = unreachable;
     this.self = self;
@@ -162,9 +164,7 @@ final class Router {
       return waiter.atLeast(theirs, settings.routeWait()).thenCompose(r -> attempt(call, retries + 1));
     }
     // They are behind us; they wait for our epoch on the next try. Give them a moment.
-    return CompletableFuture.supplyAsync(() -> null,
-            CompletableFuture.delayedExecutor(20L * (retries + 1), TimeUnit.MILLISECONDS))
-        .thenCompose(x -> attempt(call, retries + 1));
+    return timeouts.after(Duration.ofMillis(20L * (retries + 1))).thenCompose(x -> attempt(call, retries + 1));
   }
 
   private CompletableFuture<Answer> retryOnNewerRing(Call call, int retries, long epoch, Failure failure,
@@ -203,7 +203,7 @@ final class Router {
       case READ -> result = local.read(call.key(), epoch, provisional);
       default -> throw new IllegalStateException(call.kind().toString());
     }
-    return result.orTimeout(settings.forwardTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    return timeouts.orTimeout(result, settings.forwardTimeout())
         .<Answer>thenApply(value -> switch (call.kind()) {
           case REQUEST -> Answer.ok(value);
           case TELL -> Answer.ok(envelope(call, "reply", value));

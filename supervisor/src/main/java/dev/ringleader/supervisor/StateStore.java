@@ -43,6 +43,22 @@ final class StateStore {
   }
 
   /**
+   * Removes the key's copy if it is still at {@code version} (a commit the leave's fence cut off:
+   * this node's copy of it, or of its rollback, is not handed over). True when it did.
+   */
+  boolean removeIfVersion(WorkerKey key, long version) {
+    boolean[] removed = new boolean[1];
+    states.computeIfPresent(key, (k, old) -> {
+      if (old.version() == version) {
+        removed[0] = true;
+        return null;
+      }
+      return old;
+    });
+    return removed[0];
+  }
+
+  /**
    * Removes the key's copy if it is still exactly {@code commit} (see {@link StoredState#sameCommit}):
    * nothing newer arrived meanwhile. True when it did.
    */
