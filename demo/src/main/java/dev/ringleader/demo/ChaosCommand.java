@@ -27,11 +27,12 @@ final class ChaosCommand {
     if (f.has("help")) {
       System.out.println("""
           chaos [--seed N] [--seconds 60] [--log-dir target/chaos-logs] [--jar <demo jar>]
-                [--nodes 5] [--players 40] [--clients 5]
+                [--nodes 5] [--players 40] [--clients 5] [--plan 10]
           One seeded run of the fault suite: ZooKeeper and the nodes from the jar behind fault proxies,
           one fault at a time (kill -9 + restart, SIGSTOP/SIGCONT, cut from ZooKeeper, cut from the peers,
           graceful restart) for --seconds, then heal, retry every unacknowledged reward, check.
-          No --seed: a random one (printed). Logs: <log-dir>/<seed>/<run>/. Exit 0 pass, 1 fail.""");
+          No --seed: a random one (printed). Logs: <log-dir>/<seed>/<run>/. Exit 0 pass, 1 fail.
+          --plan K: print the seed's first K faults and exit (the sequence does not depend on timing).""");
       return 0;
     }
     long seed;
@@ -53,6 +54,10 @@ final class ChaosCommand {
       return 2;
     }
     System.out.println("chaos: seed " + seed);
+    if (f.has("plan")) {
+      ChaosRun.plan(options, f.integer("plan", 10)).forEach(System.out::println);
+      return 0;
+    }
     ChaosReport report = new ChaosRun(options).run();
     System.out.println(report.text());
     return report.passed() ? 0 : 1;

@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
  * {@code demo/chaos.sh --seed N --seconds S}. Logs: target/chaos-logs/<seed>/<run>/.
  */
 class ChaosIT {
-  /** Its first faults: a ZooKeeper cut, a peer cut, SIGSTOP, a graceful restart, kill -9 (all five kinds). */
-  static final long DEFAULT_SEED = 1;
+  /**
+   * Its first faults ({@code chaos --seed 2 --plan 5}): a graceful restart, kill -9 for 8.9 s, a
+   * ZooKeeper cut of 7.7 s (past the 3 s session: detached workers, then merges), SIGSTOP for 4.2 s,
+   * a peer cut of 4.6 s: every kind within about 60 s.
+   */
+  static final long DEFAULT_SEED = 2;
 
   @Test
   void oneSeedOfFaultsKeepsEveryCheck() throws Exception {

@@ -129,6 +129,20 @@ public final class ChaosRun {
     }
   }
 
+  /** The first {@code count} faults the seed applies (the schedule does not depend on timing). */
+  public static List<String> plan(ChaosOptions options, int count) {
+    List<String> nodes = new java.util.ArrayList<>();
+    for (int i = 1; i <= options.nodes(); i++) {
+      nodes.add(options.node(i));
+    }
+    FaultSchedule schedule = new FaultSchedule(options.seed(), nodes, options.sessionTimeout());
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      out.add("#" + i + " " + schedule.next());
+    }
+    return out;
+  }
+
   /** Every reward still unknown, oldest first per player, retried with its key until acknowledged (bounded). */
   private void retryUnknown(RewardSender sender, RewardLedger ledger) throws InterruptedException {
     Random random = new Random(options.seed() ^ 0x5DEECE66DL);

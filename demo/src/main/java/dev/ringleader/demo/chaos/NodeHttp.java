@@ -84,6 +84,9 @@ final class NodeHttp {
   }
 
   private static JsonNode parse(String body) {
+    if (body.isBlank()) {
+      return JSON.createObjectNode().put("error", "(empty body)");
+    }
     try {
       return JSON.readTree(body);
     } catch (IOException e) {
