@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 final class Evidence {
   private static final int REWARDS_SHOWN = 30;
   private static final int LOG_LINES_PER_FILE = 40;
+  private static final int CANDIDATES_SHOWN = 12;
 
   private Evidence() {}
 
@@ -29,6 +30,18 @@ final class Evidence {
     out.add(id + ": acknowledged " + acked + ", unknown " + ledger.unknownSum(player) + ", reads "
         + checks.answers(player));
     List<Reward> all = ledger.all(player);
+    long excess = checks.answers(player).values().stream().filter(a -> !a.startsWith("error"))
+        .mapToLong(a -> Long.parseLong(a.substring(0, a.indexOf(' ')))).max().orElse(acked) - acked
+        - ledger.unknownSum(player);
+    if (excess > 0) {
+      // The likely key counted twice has exactly that amount (unless several add up to it); a retried
+      // one is the first suspect, but a node's own retry of a forward is invisible to the client.
+      List<String> candidates = all.stream().filter(r -> r.amount == excess).limit(CANDIDATES_SHOWN)
+          .map(r -> "#" + r.seq + (r.attemptCount() > 1 ? " (retried)" : "") + " first sent "
+              + (r.attempts().isEmpty() ? "?" : r.attempts().get(0)))
+          .toList();
+      out.add("  " + excess + " too many; rewards of exactly that amount: " + candidates);
+    }
     out.add("  " + all.size() + " rewards; those retried or not acknowledged (amount +n, #order):");
     int shown = 0;
     for (Reward r : all) {
