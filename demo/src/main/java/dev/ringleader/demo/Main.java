@@ -2,7 +2,7 @@ package dev.ringleader.demo;
 
 import java.util.Arrays;
 
-/** {@code java -jar ringleader-demo.jar <zk|node|zkcli|load|bench|faults|ring-bench> [args]}. */
+/** {@code java -jar ringleader-demo.jar <zk|node|zkcli|load|bench|faults|chaos|ring-bench> [args]}. */
 public final class Main {
   private Main() {}
 
@@ -19,6 +19,7 @@ public final class Main {
       case "load" -> LoadCommand.run(rest);
       case "bench" -> BenchCommand.run(rest);
       case "faults" -> FaultsCommand.run(rest);
+      case "chaos" -> ChaosCommand.run(rest);
       case "ring-bench" -> {
         dev.ringleader.registry.RingBenchmark.main(rest);
         yield 0;
@@ -47,6 +48,7 @@ public final class Main {
           load --url http://127.0.0.1:8081 ...   a bounded load generator (load --help)
           bench [--help]                         the benchmark: baseline, three nodes, every workload
           faults --zk-port 2181 --nodes 3        proxies to cut nodes apart (demo/netsplit.sh uses it)
+          chaos [--seed N] [--seconds 60]        the fault suite: 5 nodes, seeded faults, checks (demo/chaos.sh)
           ring-bench [--ids N] [--nodes 3,10]    ring quality and lookup speed""");
   }
 }
