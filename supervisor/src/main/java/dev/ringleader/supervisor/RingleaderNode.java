@@ -151,6 +151,11 @@ public final class RingleaderNode implements Closeable {
           HttpHandler h = handler;
           if (h == null) {
             HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id + " is starting; retry shortly"));
+          } else if (state.get() == State.CLOSED) {
+            // Draining after a leave: the JSON error of the API (Undertow's drain would answer an
+            // empty 503 without Retry-After).
+            HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id
+                + " has left the cluster and is finishing its last requests; retry on another node"));
           } else {
             h.handleRequest(exchange);
           }
