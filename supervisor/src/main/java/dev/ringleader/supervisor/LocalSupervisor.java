@@ -495,6 +495,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     if (incarnation >= 0) {
       history.add(worker.key(), a.epoch, "stopped", switch (reason) {
         case IDLE -> "passivated (idle)";
+        case PASSIVATED -> "passivated (asked by its handler)";
         case LIFETIME -> "ended (lifetime)";
         case REQUESTED -> "handed off (the ring gave it to another node)";
         case SHUTDOWN -> "node shutting down";

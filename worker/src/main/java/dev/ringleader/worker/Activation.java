@@ -152,6 +152,10 @@ final class Activation<S> implements Worker<S> {
     return writer;
   }
 
+  WorkerRuntime runtime() {
+    return runtime;
+  }
+
   @Override
   public Instant startedAt() {
     return startedAt;

@@ -42,6 +42,18 @@ final class ActivationContext implements WorkerContext {
   }
 
   @Override
+  public void passivate() {
+    activation.stop(StopReason.PASSIVATED); // queued after the current message: it finishes first
+  }
+
+  @Override
+  public java.util.concurrent.CompletionStage<com.fasterxml.jackson.databind.JsonNode> tell(String type, String id,
+      Object message, String idempotencyKey) {
+    return activation.runtime().calls.tell(type, id, activation.runtime().mapper.valueToTree(message),
+        idempotencyKey);
+  }
+
+  @Override
   public String toString() {
     return "WorkerContext[" + activation.key() + " on " + activation.node() + "]";
   }

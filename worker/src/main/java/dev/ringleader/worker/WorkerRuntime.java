@@ -20,6 +20,7 @@ public final class WorkerRuntime {
   final Committer committer;
   final WorkerListener listener;
   final ObjectMapper mapper;
+  final WorkerCalls calls;
 
   public WorkerRuntime(
       String node,
@@ -28,6 +29,19 @@ public final class WorkerRuntime {
       Committer committer,
       WorkerListener listener,
       ObjectMapper mapper) {
+    this(node, executor, scheduler, committer, listener, mapper, WorkerCalls.none());
+  }
+
+  /** As the other constructor, with the way handlers reach other workers ({@link WorkerContext#tell}). */
+  public WorkerRuntime(
+      String node,
+      Executor executor,
+      Scheduler scheduler,
+      Committer committer,
+      WorkerListener listener,
+      ObjectMapper mapper,
+      WorkerCalls calls) {
+    this.calls = Objects.requireNonNull(calls, "calls");
     this.node = Objects.requireNonNull(node, "node");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");

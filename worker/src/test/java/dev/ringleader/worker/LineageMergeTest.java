@@ -91,6 +91,16 @@ class LineageMergeTest {
       public int restarts() {
         return 0;
       }
+
+      @Override
+      public void passivate() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<JsonNode> tell(String type, String id, Object message, String key) {
+        throw new UnsupportedOperationException();
+      }
     };
   }
 

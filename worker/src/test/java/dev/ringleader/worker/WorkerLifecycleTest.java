@@ -32,6 +32,49 @@ class WorkerLifecycleTest {
   }
 
   @Test
+  void aHandlerThatPassivatesItsWorkerFinishesItsMessageAndTheQueuedOnesFirst() throws Exception {
+    WorkerType<Long> selfStopping = TestTypes.type("self", Long.class, 0L, (state, message, context) -> {
+      if (message.path("done").asBoolean()) {
+        context.passivate();
+      }
+      return Step.of(state + 1, state + 1);
+    });
+    Worker<Long> worker = runtime.activate(selfStopping, "a", null, TestTypes.limits(100));
+
+    java.util.concurrent.CompletableFuture<Object> asking = worker.tell(
+        MAPPER.createObjectNode().put("done", true), null);
+    java.util.concurrent.CompletableFuture<Object> queued = worker.tell(MAPPER.createObjectNode(), null);
+    executor.runAll();
+
+    assertEquals(1L, Await.value(asking));
+    assertEquals(2L, Await.value(queued), "a message queued before the stop is still answered");
+    assertEquals(Worker.Status.STOPPED, worker.status());
+    assertEquals(StopReason.PASSIVATED, listener.calls.get(0).reason());
+    assertEquals(2L, listener.calls.get(0).last().state());
+    assertEquals(WorkerFailure.Kind.STOPPED, Await.failure(worker.tell(add(1), null)).kind());
+  }
+
+  @Test
+  void aHandlerReachesOtherWorkersThroughTheRuntimesCalls() throws Exception {
+    java.util.List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    WorkerRuntime calling = new WorkerRuntime("node1", executor, clock, Committer.local(), listener, MAPPER,
+        (type, id, message, key) -> {
+          sent.add(type + "/" + id + " " + message + " " + key);
+          return java.util.concurrent.CompletableFuture.completedFuture(MAPPER.createObjectNode().put("ok", true));
+        });
+    WorkerType<Long> forwarding = TestTypes.type("fwd", Long.class, 0L, (state, message, context) -> {
+      context.tell("counter", "b", java.util.Map.of("add", 1), "k1");
+      return Step.of(state + 1, state + 1);
+    });
+    Worker<Long> worker = calling.activate(forwarding, "a", null, TestTypes.limits(100));
+    java.util.concurrent.CompletableFuture<Object> reply = worker.tell(MAPPER.createObjectNode(), null);
+    executor.runAll();
+
+    assertEquals(1L, Await.value(reply));
+    assertEquals(java.util.List.of("counter/b {\"add\":1} k1"), sent);
+  }
+
+  @Test
   void passivatesAfterTheIdleTimeoutWithoutMessages() throws Exception {
     Worker<Long> worker = counter(Duration.ofSeconds(10), Duration.ZERO);
 
