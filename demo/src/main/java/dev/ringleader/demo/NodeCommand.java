@@ -24,6 +24,13 @@ final class NodeCommand {
     Settings settings;
     try {
       settings = Settings.parse(args, System.getenv());
+      if (settings.requestType() == null) {
+        // The demo's GET /request/{id} is seed 004's cache unless told otherwise.
+        String[] withDefault = Arrays.copyOf(args, args.length + 2);
+        withDefault[args.length] = "--request-type";
+        withDefault[args.length + 1] = "cache";
+        settings = Settings.parse(withDefault, System.getenv());
+      }
     } catch (SettingsException e) {
       System.err.println("node: " + e.getMessage());
       return 2;

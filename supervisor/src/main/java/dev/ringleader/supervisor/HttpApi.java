@@ -51,7 +51,14 @@ final class HttpApi {
 
   HttpHandler handler() {
     RoutingHandler routes = new RoutingHandler()
-        .get("/request/{id}", ex -> worker(ex, Call.Kind.REQUEST, settings.requestType(), param(ex, "id")))
+        .get("/request/{id}", ex -> {
+          if (settings.requestType() == null) {
+            send(ex, ErrorResponses.of(Failure.NOT_FOUND, "GET /request/{id} needs a request type: this node has "
+                + "none (setting --request-type)"));
+          } else {
+            worker(ex, Call.Kind.REQUEST, settings.requestType(), param(ex, "id"));
+          }
+        })
         .get("/workers/{type}/{id}", ex -> worker(ex, Call.Kind.READ, param(ex, "type"), param(ex, "id")))
         .post("/workers/{type}/{id}", ex -> worker(ex, Call.Kind.TELL, param(ex, "type"), param(ex, "id")))
         .get("/", ex -> dashboard(ex, "index.html"))
@@ -68,6 +75,10 @@ final class HttpApi {
               send(ex, err != null ? ErrorResponses.of(err) : a)));
         }))
         .get("/health", ex -> send(ex, views.health()))
+        // Kubernetes conventions: live = the process is up (restart it if not); ready = it serves
+        // its share of IDs (503 while joining, leaving, frozen or cut off in partition mode consistent).
+        .get("/health/live", ex -> send(ex, views.live()))
+        .get("/health/ready", ex -> send(ex, views.health()))
         .get("/metrics", ex -> {
           ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
           ex.getResponseSender().send(metrics.scrape());
@@ -172,6 +183,11 @@ final class HttpApi {
 
   /** The one check of a {type}/{id} pair: a JSON error for a bad one, or null. */
   private Answer badKey(String type, String id) {
+    return badKey(types, type, id);
+  }
+
+  /** Why {@code type}/{@code id} names no worker (unknown type, invalid id), or null: one check for every caller. */
+  static Answer badKey(WorkerTypes types, String type, String id) {
     if (types.get(type) == null) {
       return ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names());
     }

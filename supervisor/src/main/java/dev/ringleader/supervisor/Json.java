@@ -25,4 +25,22 @@ final class Json {
   static ObjectNode object() {
     return MAPPER.createObjectNode();
   }
+
+  /** Parses JSON bytes; unreadable input throws {@link UncheckedIOException}. */
+  static com.fasterxml.jackson.databind.JsonNode read(byte[] bytes) {
+    try {
+      return MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A JSON tree as {@code type} (a reply for the embedded API's typed calls). */
+  static <T> T convert(com.fasterxml.jackson.databind.JsonNode tree, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(tree, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

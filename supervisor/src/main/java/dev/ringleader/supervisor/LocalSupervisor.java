@@ -95,7 +95,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
       Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics,
       java.util.function.Predicate<WorkerKey> owns, java.util.function.Predicate<String> isMember,
       OwnershipHistory history, java.util.function.BooleanSupplier connected,
-      java.util.function.BooleanSupplier mayCommitConsistent, int detachedLogLimit, CommitFence fence) {
+      java.util.function.BooleanSupplier mayCommitConsistent, int detachedLogLimit, CommitFence fence,
+      dev.ringleader.worker.WorkerCalls calls) {
     this.connected = connected;
     this.mayCommitConsistent = mayCommitConsistent;
     this.detachedLogLimit = detachedLogLimit;
@@ -111,7 +112,7 @@ final class LocalSupervisor implements Committer, WorkerListener {
     this.nameWait = nameWait;
     this.metrics = metrics;
     // Every commit passes the leave's fence: none is acknowledged once the session is about to end.
-    this.runtime = new WorkerRuntime(node, executor, scheduler, fence.guard(this), this, Json.MAPPER);
+    this.runtime = new WorkerRuntime(node, executor, scheduler, fence.guard(this), this, Json.MAPPER, calls);
   }
 
   /** Sends a message to the worker, activating it if needed; completes with the handler's reply. */

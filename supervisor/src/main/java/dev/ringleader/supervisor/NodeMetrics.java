@@ -11,12 +11,28 @@ import java.util.function.Supplier;
 
 /** The node's metrics, in a Micrometer registry rendered as Prometheus text at {@code /metrics}. */
 final class NodeMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Rendered at {@code /metrics}. */
+  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Where meters are registered: the Prometheus registry, and the embedding application's if it gave one. */
+  private final io.micrometer.core.instrument.MeterRegistry registry;
   private final String node;
 
   NodeMetrics(String node) {
+    this(node, null);
+  }
+
+  NodeMetrics(String node, io.micrometer.core.instrument.MeterRegistry application) {
     this.node = node;
-    registry.config().commonTags("node", node);
+    if (application == null) {
+      prometheus.config().commonTags("node", node);
+      registry = prometheus;
+    } else {
+      var both = new io.micrometer.core.instrument.composite.CompositeMeterRegistry();
+      both.add(prometheus);
+      both.add(application);
+      both.config().commonTags("node", node);
+      registry = both;
+    }
   }
 
   void gauge(String name, String help, Supplier<Number> value) {
@@ -95,6 +111,6 @@ final class NodeMetrics {
   }
 
   String scrape() {
-    return registry.scrape();
+    return prometheus.scrape();
   }
 }

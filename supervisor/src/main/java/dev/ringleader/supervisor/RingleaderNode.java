@@ -67,8 +67,38 @@ public final class RingleaderNode implements Closeable {
   private ScheduledExecutorService timers;
 
   public RingleaderNode(Settings settings, Collection<? extends WorkerType<?>> workerTypes) {
+    this(settings, workerTypes, null, List.of());
+  }
+
+  RingleaderNode(Settings settings, Collection<? extends WorkerType<?>> workerTypes,
+      io.micrometer.core.instrument.MeterRegistry meters, List<ClusterListener> listeners) {
     this.settings = settings;
     this.workerTypes = List.copyOf(workerTypes);
+    this.userMeters = meters;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /** Builds a node in a few lines: settings, worker types, optionally meters and listeners. */
+  public static NodeBuilder builder() {
+    return new NodeBuilder();
+  }
+
+  private final io.micrometer.core.instrument.MeterRegistry userMeters;
+  private final List<ClusterListener> listeners;
+  private ClusterEvents clusterEvents;
+  /** The in-process call path (refs and handlers' tells); set once the router exists. */
+  private volatile NodeCalls calls;
+
+  /**
+   * A worker of the cluster, for calls from Java code on this member ({@link WorkerRef#ask}):
+   * routed exactly as an HTTP call. The node must be started.
+   */
+  public WorkerRef ref(String type, String id) {
+    NodeCalls c = calls;
+    if (c == null || state.get() == State.LATENT) {
+      throw new IllegalStateException("node " + settings.nodeId() + " is not started");
+    }
+    return new WorkerRef(c, new dev.ringleader.worker.WorkerKey(type, id));
   }
 
   /** Connects, starts serving HTTP, registers as a member and joins the leader election. */
@@ -88,12 +118,13 @@ public final class RingleaderNode implements Closeable {
   private void doStart() {
     String id = settings.nodeId();
     WorkerTypes types = new WorkerTypes(workerTypes, settings);
-    if (types.get(settings.requestType()) == null) {
+    if (settings.requestType() != null && types.get(settings.requestType()) == null) {
       throw new SettingsException("invalid setting --request-type=" + settings.requestType()
           + ": no worker type of that name (known: " + types.names() + ")");
     }
     ClusterPaths paths = ClusterPaths.of(settings.cluster());
-    metrics = new NodeMetrics(id);
+    metrics = new NodeMetrics(id, userMeters);
+    clusterEvents = new ClusterEvents(id, listeners);
     events = new EventLog(id);
     history = new OwnershipHistory(id);
     workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
@@ -135,6 +166,7 @@ public final class RingleaderNode implements Closeable {
     membership = new Membership(client, paths, self);
     leadership = new Leadership(client, paths.leader(), id, () -> {
       events.add("leader", leadership.isLeader() ? id + " leads" : id + " no longer leads");
+      clusterEvents.leadership(leadership.isLeader());
       triggerCoordinator();
     });
     coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(), coordinatorThread);
@@ -181,12 +213,14 @@ public final class RingleaderNode implements Closeable {
         workerPool, Scheduler.system(timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
         node -> membership.members().containsKey(node), history, this::zookeeperConnected,
-        () -> zookeeperConnected() && (pauses == null || !pauses.suspect()), settings.detachedLogLimit(), fence);
+        () -> zookeeperConnected() && (pauses == null || !pauses.suspect()), settings.detachedLogLimit(), fence,
+        (type, wid, message, key) -> calls.tell(type, wid, message, key));
     replication.setLive(local::isLive);
     replication.setRetryGate(fence::open);
     UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
         this::cannotServe, timeouts);
+    calls = new NodeCalls(id, router, types, timeouts, settings.forwardTimeout().multipliedBy(2));
     resolver = new ConflictResolver(id, local, ring, membership, peers, unreachable, settings, events,
         this::inTouchWithZooKeeper);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
@@ -280,11 +314,17 @@ public final class RingleaderNode implements Closeable {
     }
     java.util.Map<String, MemberStatus> seen = new java.util.HashMap<>();
     now.values().forEach(m -> seen.put(m.node(), m.status()));
+    if (!seen.equals(lastMembers)) {
+      java.util.Map<String, String> statuses = new java.util.HashMap<>();
+      seen.forEach((n, st) -> statuses.put(n, st.json()));
+      clusterEvents.members(statuses);
+    }
     lastMembers = seen;
   }
 
   private void onRing(VersionedRing next) {
     events.add("ring", "epoch " + next.epoch() + ": " + String.join(", ", next.ring().nodes()));
+    clusterEvents.ring(next.epoch(), next.ring().nodes());
     local.onRing(next.ring());
     replication.onRing();
     triggerCoordinator();

@@ -39,7 +39,7 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("route-wait-ms", "3000", "0-120000", "how long a request waits for a new ring when its owner is unreachable"),
       new Setting("forward-retries", "3", "0-10", "retries of a forward after wrong_owner or an unreachable owner"),
       new Setting("worker-threads", "(2 x cores)", "1-1024", "threads that run worker handlers"),
-      new Setting("request-type", "cache", "a worker type", "the worker type GET /request/{id} talks to"),
+      new Setting("request-type", "(none)", "a worker type", "the worker type GET /request/{id} talks to; without it, that call answers 404"),
       new Setting("type.<name>.idle-timeout-ms", "(the type's)", "0-86400000", "passivate a worker of this type after this long idle; 0 = never"),
       new Setting("type.<name>.lifetime-ms", "(the type's)", "0-86400000", "end a worker of this type this long after it starts; 0 = no limit"),
       new Setting("config", "(none)", "a file path", "a properties file with any of these names as keys"));

@@ -1,181 +1,123 @@
 package dev.ringleader.supervisor;
 
 import dev.ringleader.worker.PartitionMode;
-import dev.ringleader.registry.Ring;
-import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.regex.Pattern;
 
 /**
- * Every setting of a node, immutable, validated in {@link #of(Map)} and nowhere else. Values come
+ * Every setting of a node, immutable, validated in one place ({@link SettingsReader}) whichever way
+ * they are made: {@link #builder()} in code, {@link #of(Map)} from names and values, {@link #parse}
  * from a properties file ({@code --config}), then environment variables ({@code RINGLEADER_*}), then
- * flags ({@code --name value}); a later source wins. {@link Setting#ALL} documents each one.
+ * flags ({@code --name value}), a later source winning. There is no public constructor: no
+ * settings skip validation. {@link Setting#ALL} documents each one.
  */
-public record Settings(
-    String cluster,
-    String nodeId,
-    String host,
-    int port,
-    String advertiseUrl,
-    InetAddress peerBindAddress,
-    String zk,
-    Duration sessionTimeout,
-    Duration connectionTimeout,
-    int vnodes,
-    int weight,
-    int replication,
-    AckMode ack,
-    int minNodes,
-    PartitionMode partitionMode,
-    int maxBodyBytes,
-    Duration bodyTimeout,
-    int mailboxCapacity,
-    int idempotencyWindow,
-    int detachedLogLimit,
-    Duration forwardTimeout,
-    Duration routeWait,
-    int forwardRetries,
-    int workerThreads,
-    String requestType,
-    Map<String, TypeLimits> typeLimits) {
-
+public final class Settings {
   /** Per-type overrides of a worker type's idle timeout and lifetime; null means the type's own. */
   public record TypeLimits(Duration idleTimeout, Duration lifetime) {}
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-  private static final Pattern TYPE_KEY = Pattern.compile("type\\.([A-Za-z0-9_-]{1,64})\\.(idle-timeout-ms|lifetime-ms)");
+  private final String cluster;
+  private final String nodeId;
+  private final String host;
+  private final int port;
+  private final String advertiseUrl;
+  private final InetAddress peerBindAddress;
+  private final String zk;
+  private final Duration sessionTimeout;
+  private final Duration connectionTimeout;
+  private final int vnodes;
+  private final int weight;
+  private final int replication;
+  private final AckMode ack;
+  private final int minNodes;
+  private final PartitionMode partitionMode;
+  private final int maxBodyBytes;
+  private final Duration bodyTimeout;
+  private final int mailboxCapacity;
+  private final int idempotencyWindow;
+  private final int detachedLogLimit;
+  private final Duration forwardTimeout;
+  private final Duration routeWait;
+  private final int forwardRetries;
+  private final int workerThreads;
+  private final String requestType;
+  private final Map<String, TypeLimits> typeLimits;
 
-  /** Builds settings from flags, environment and (if named) a properties file. */
-  public static Settings parse(String[] args, Map<String, String> env) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--") || a.length() == 2) {
-        throw new SettingsException("unexpected argument '" + a + "': settings are given as --name value");
-      }
-      String name = a.substring(2);
-      String value;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new SettingsException("setting --" + name + " has no value");
-      }
-      flags.put(name, value);
-    }
-    Map<String, String> merged = new HashMap<>();
-    String config = flags.getOrDefault("config", env.get("RINGLEADER_CONFIG"));
-    if (config != null) {
-      merged.putAll(load(Path.of(config)));
-    }
-    for (Setting s : Setting.ALL) {
-      if (!s.name().startsWith("type.") && env.containsKey(s.env())) {
-        merged.put(s.name(), env.get(s.env()));
-      }
-    }
-    env.forEach((k, v) -> {
-      if (k.startsWith("RINGLEADER_TYPE_")) {
-        // RINGLEADER_TYPE_CACHE_LIFETIME_MS -> type.cache.lifetime-ms
-        String rest = k.substring("RINGLEADER_TYPE_".length()).toLowerCase(Locale.ROOT);
-        for (String suffix : new String[] {"_idle_timeout_ms", "_lifetime_ms"}) {
-          if (rest.endsWith(suffix)) {
-            merged.put("type." + rest.substring(0, rest.length() - suffix.length()) + "."
-                + suffix.substring(1).replace('_', '-'), v);
-          }
-        }
-      }
-    });
-    merged.putAll(flags);
-    merged.remove("config");
-    return of(merged);
+  /** Only {@link SettingsReader} makes settings, after validating every value. */
+  Settings(
+      String cluster,
+      String nodeId,
+      String host,
+      int port,
+      String advertiseUrl,
+      InetAddress peerBindAddress,
+      String zk,
+      Duration sessionTimeout,
+      Duration connectionTimeout,
+      int vnodes,
+      int weight,
+      int replication,
+      AckMode ack,
+      int minNodes,
+      PartitionMode partitionMode,
+      int maxBodyBytes,
+      Duration bodyTimeout,
+      int mailboxCapacity,
+      int idempotencyWindow,
+      int detachedLogLimit,
+      Duration forwardTimeout,
+      Duration routeWait,
+      int forwardRetries,
+      int workerThreads,
+      String requestType,
+      Map<String, TypeLimits> typeLimits) {
+    this.cluster = cluster;
+    this.nodeId = nodeId;
+    this.host = host;
+    this.port = port;
+    this.advertiseUrl = advertiseUrl;
+    this.peerBindAddress = peerBindAddress;
+    this.zk = zk;
+    this.sessionTimeout = sessionTimeout;
+    this.connectionTimeout = connectionTimeout;
+    this.vnodes = vnodes;
+    this.weight = weight;
+    this.replication = replication;
+    this.ack = ack;
+    this.minNodes = minNodes;
+    this.partitionMode = partitionMode;
+    this.maxBodyBytes = maxBodyBytes;
+    this.bodyTimeout = bodyTimeout;
+    this.mailboxCapacity = mailboxCapacity;
+    this.idempotencyWindow = idempotencyWindow;
+    this.detachedLogLimit = detachedLogLimit;
+    this.forwardTimeout = forwardTimeout;
+    this.routeWait = routeWait;
+    this.forwardRetries = forwardRetries;
+    this.workerThreads = workerThreads;
+    this.requestType = requestType;
+    this.typeLimits = typeLimits;
   }
 
-  private static Map<String, String> load(Path file) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new SettingsException("setting config: cannot read properties file " + file + " (" + e.getMessage() + ")");
-    }
-    Map<String, String> out = new HashMap<>();
-    p.forEach((k, v) -> out.put(k.toString().trim(), v.toString().trim()));
-    return out;
+  /** Builds settings from flags, environment and (if named) a properties file; see the class comment. */
+  public static Settings parse(String[] args, Map<String, String> env) {
+    return SettingsReader.parse(args, env);
   }
 
   /** Validates a name -> value map (names as in {@link Setting#ALL}); unknown names are an error. */
   public static Settings of(Map<String, String> values) {
-    Values r = new Values(values);
-    String id = r.name("id", null);
-    String host = r.string("host", "127.0.0.1");
-    int port = r.integer("port", 8080, 1, 65535);
-    String advertise = r.string("advertise-url", "http://" + host + ":" + port);
-    if (!advertise.startsWith("http://")) {
-      throw new SettingsException("invalid setting --advertise-url=" + advertise + ": must be an http:// URL");
-    }
-    Map<String, TypeLimits> types = new HashMap<>();
-    for (String key : values.keySet()) {
-      var m = TYPE_KEY.matcher(key);
-      if (m.matches()) {
-        String type = m.group(1);
-        TypeLimits old = types.getOrDefault(type, new TypeLimits(null, null));
-        Duration d = Duration.ofMillis(r.integer(key, 0, 0, 86_400_000));
-        types.put(type, m.group(2).equals("lifetime-ms")
-            ? new TypeLimits(old.idleTimeout(), d) : new TypeLimits(d, old.lifetime()));
-      }
-    }
-    Settings s = new Settings(
-        r.name("cluster", "demo"),
-        id,
-        host,
-        port,
-        advertise.endsWith("/") ? advertise.substring(0, advertise.length() - 1) : advertise,
-        r.address("peer-bind-address"),
-        r.string("zk", "127.0.0.1:2181"),
-        Duration.ofMillis(r.integer("session-timeout-ms", 10_000, 1_000, 120_000)),
-        Duration.ofMillis(r.integer("connection-timeout-ms", 5_000, 500, 120_000)),
-        r.integer("vnodes", Ring.DEFAULT_VNODES, 1, 10_000),
-        r.integer("weight", 1, 1, 100),
-        r.integer("replication", 2, 1, 5),
-        r.choice("ack", AckMode.class, AckMode.REPLICAS),
-        r.integer("min-nodes", 1, 1, 1000),
-        r.choice("partition-mode", PartitionMode.class, PartitionMode.AVAILABLE),
-        r.integer("max-body-bytes", 65_536, 16, 16 * 1024 * 1024),
-        Duration.ofMillis(r.integer("body-timeout-ms", 10_000, 100, 600_000)),
-        r.integer("mailbox-capacity", 1000, 1, 1_000_000),
-        r.integer("idempotency-window", 64, 1, 1024),
-        r.integer("detached-log-limit", 1024, 1, 100_000),
-        Duration.ofMillis(r.integer("forward-timeout-ms", 5_000, 100, 120_000)),
-        Duration.ofMillis(r.integer("route-wait-ms", 3_000, 0, 120_000)),
-        r.integer("forward-retries", 3, 0, 10),
-        r.integer("worker-threads", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024),
-        r.name("request-type", "cache"),
-        Map.copyOf(types));
-    if ((long) s.detachedLogLimit * s.maxBodyBytes > HttpApi.MERGE_MAX_BYTES) {
-      throw new SettingsException("invalid settings --detached-log-limit=" + s.detachedLogLimit + " and --max-body-bytes="
-          + s.maxBodyBytes + ": a detached worker's changes (their product) must fit in one merge of at most "
-          + HttpApi.MERGE_MAX_BYTES + " bytes");
-    }
-    if (s.nodeId == null) {
-      throw new SettingsException("missing setting --id: every node needs a unique name ([A-Za-z0-9_-]{1,64})");
-    }
-    r.rejectUnknown();
-    return s;
+    return SettingsReader.read(values);
   }
+
+  /** A builder whose {@link Builder#build()} validates like {@link #of(Map)}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+
+
 
   /** The settings of one demo node on loopback: short session timeout, two nodes minimum. */
   public static Settings localDemo(String id, int port, String zk) {
@@ -188,92 +130,171 @@ public record Settings(
     return typeLimits.getOrDefault(type, new TypeLimits(null, null));
   }
 
-  /** Reads and validates one value at a time, remembering which names were used. */
-  private static final class Values {
-    private final Map<String, String> values;
-    private final java.util.Set<String> used = new java.util.HashSet<>();
+  /**
+   * Settings in code, by the same names as the flags ({@link Setting#ALL}); {@link #build()}
+   * validates every value exactly as {@link Settings#of(Map)} does and throws a {@link
+   * SettingsException} naming the first bad one. Not thread-safe; use one per node.
+   */
+  public static final class Builder {
+    private final Map<String, String> values = new LinkedHashMap<>();
 
-    Values(Map<String, String> values) {
-      this.values = values;
+    private Builder() {}
+
+    /** Any setting by its flag name, e.g. {@code set("replication", 2)}; the value as its text. */
+    public Builder set(String name, Object value) {
+      values.put(java.util.Objects.requireNonNull(name, "name"), String.valueOf(value));
+      return this;
     }
 
-    String string(String name, String def) {
-      used.add(name);
-      String v = values.get(name);
-      if (v == null) {
-        return def;
-      }
-      v = v.trim();
-      if (v.isEmpty()) {
-        throw new SettingsException("invalid setting --" + name + ": empty value");
-      }
-      return v;
+    public Builder cluster(String name) {
+      return set("cluster", name);
     }
 
-    String name(String name, String def) {
-      String v = string(name, def);
-      if (v != null && !NAME.matcher(v).matches()) {
-        throw new SettingsException("invalid setting --" + name + "=" + v
-            + ": must be 1-64 letters, digits, '-' or '_'");
-      }
-      return v;
+    public Builder nodeId(String id) {
+      return set("id", id);
     }
 
-    int integer(String name, int def, int min, int max) {
-      String v = string(name, null);
-      if (v == null) {
-        return def;
-      }
-      long n;
-      try {
-        n = Long.parseLong(v);
-      } catch (NumberFormatException e) {
-        throw new SettingsException("invalid setting --" + name + "=" + v + ": must be an integer " + min + "-" + max);
-      }
-      if (n < min || n > max) {
-        throw new SettingsException("invalid setting --" + name + "=" + v + ": must be " + min + "-" + max);
-      }
-      return (int) n;
+    public Builder host(String host) {
+      return set("host", host);
     }
 
-    /** An IPv4 or IPv6 literal (never a host name: no lookup), or null when the setting is absent. */
-    InetAddress address(String name) {
-      String v = string(name, null);
-      if (v == null) {
-        return null;
-      }
-      if (IPV4.matcher(v).matches() || IPV6.matcher(v).matches()) {
-        try {
-          return InetAddress.getByName(v); // a literal: parsed, not looked up
-        } catch (UnknownHostException e) {
-          // not a valid IPv6 literal after all
-        }
-      }
-      throw new SettingsException("invalid setting --" + name + "=" + v + ": must be an IPv4 or IPv6 address literal");
+    public Builder port(int port) {
+      return set("port", port);
     }
 
-    <E extends Enum<E>> E choice(String name, Class<E> type, E def) {
-      String v = string(name, null);
-      if (v == null) {
-        return def;
-      }
-      try {
-        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        StringBuilder allowed = new StringBuilder();
-        for (E c : type.getEnumConstants()) {
-          allowed.append(allowed.length() == 0 ? "" : "|").append(c.name().toLowerCase(Locale.ROOT));
-        }
-        throw new SettingsException("invalid setting --" + name + "=" + v + ": must be " + allowed);
-      }
+    /** The ZooKeeper connect string, e.g. {@code 127.0.0.1:2181}. */
+    public Builder zookeeper(String connectString) {
+      return set("zk", connectString);
     }
 
-    void rejectUnknown() {
-      for (String k : values.keySet()) {
-        if (!used.contains(k) && !TYPE_KEY.matcher(k).matches()) {
-          throw new SettingsException("unknown setting --" + k + " (node --help lists them)");
-        }
-      }
+    public Builder sessionTimeout(Duration timeout) {
+      return set("session-timeout-ms", timeout.toMillis());
     }
+
+    public Builder replication(int copies) {
+      return set("replication", copies);
+    }
+
+    public Builder minNodes(int nodes) {
+      return set("min-nodes", nodes);
+    }
+
+    public Builder partitionMode(PartitionMode mode) {
+      return set("partition-mode", mode.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The worker type {@code GET /request/{id}} talks to (none by default). */
+    public Builder requestType(String type) {
+      return set("request-type", type);
+    }
+
+    /** Validates and builds. */
+    public Settings build() {
+      return SettingsReader.read(values);
+    }
+  }
+
+  public String cluster() {
+    return cluster;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String advertiseUrl() {
+    return advertiseUrl;
+  }
+
+  public InetAddress peerBindAddress() {
+    return peerBindAddress;
+  }
+
+  public String zk() {
+    return zk;
+  }
+
+  public Duration sessionTimeout() {
+    return sessionTimeout;
+  }
+
+  public Duration connectionTimeout() {
+    return connectionTimeout;
+  }
+
+  public int vnodes() {
+    return vnodes;
+  }
+
+  public int weight() {
+    return weight;
+  }
+
+  public int replication() {
+    return replication;
+  }
+
+  public AckMode ack() {
+    return ack;
+  }
+
+  public int minNodes() {
+    return minNodes;
+  }
+
+  public PartitionMode partitionMode() {
+    return partitionMode;
+  }
+
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  public Duration bodyTimeout() {
+    return bodyTimeout;
+  }
+
+  public int mailboxCapacity() {
+    return mailboxCapacity;
+  }
+
+  public int idempotencyWindow() {
+    return idempotencyWindow;
+  }
+
+  public int detachedLogLimit() {
+    return detachedLogLimit;
+  }
+
+  public Duration forwardTimeout() {
+    return forwardTimeout;
+  }
+
+  public Duration routeWait() {
+    return routeWait;
+  }
+
+  public int forwardRetries() {
+    return forwardRetries;
+  }
+
+  public int workerThreads() {
+    return workerThreads;
+  }
+
+  public String requestType() {
+    return requestType;
+  }
+
+  public Map<String, TypeLimits> typeLimits() {
+    return typeLimits;
   }
 }

@@ -191,6 +191,11 @@ final class Views {
     return Answer.ok(out);
   }
 
+  /** {@code GET /health/live}: 200 while the process runs and answers HTTP at all. */
+  Answer live() {
+    return Answer.ok(Map.of("status", "alive", "node", settings.nodeId()));
+  }
+
   Answer health() {
     String reason = notServingReason.get();
     if (reason != null) {
