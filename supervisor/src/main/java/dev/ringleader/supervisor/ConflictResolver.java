@@ -141,6 +141,7 @@ final class ConflictResolver implements Closeable {
   }
 
   private CompletableFuture<Void> send(WorkerKey key, Member owner, PendingState state, long epoch) {
+    local.sending(state);
     String path = "/internal/merge/" + key.type() + "/" + key.id() + "?from=" + self;
     return peers.send(owner.url(), Methods.POST, path, Map.of(Router.EPOCH_HEADER, Long.toString(epoch)),
             Json.MAPPER.valueToTree(state).toString(), settings.forwardTimeout())

@@ -28,15 +28,16 @@ final class DetachedChanges {
   }
 
   /**
-   * Records a change; {@code before} is the state it was applied to (the base, at the first change).
+   * Records a change; {@code before} gives the state it was applied to (taken as the base at the
+   * first change only).
    * False when the log is full: the change must be refused.
    */
-  synchronized boolean add(StoredState before, LoggedMessage change, int limit) {
+  synchronized boolean add(java.util.function.Supplier<StoredState> before, LoggedMessage change, int limit) {
     if (messages.size() >= limit) {
       return false;
     }
     if (base == null) {
-      base = before;
+      base = before.get();
     }
     messages.add(change);
     return true;

@@ -116,6 +116,16 @@ final class HttpApi {
     };
   }
 
+  /** The sender's deadline (epoch millis) of a request between nodes, or Long.MAX_VALUE without one. */
+  private static long deadlineOf(HttpServerExchange ex) {
+    String deadline = ex.getRequestHeaders().getFirst(PeerClient.DEADLINE_HEADER);
+    try {
+      return deadline == null ? Long.MAX_VALUE : Long.parseLong(deadline.trim());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE; // refused on arrival already if it were unreadable and late
+    }
+  }
+
   private static boolean pastDeadline(String deadline) {
     try {
       return System.currentTimeMillis() > Long.parseLong(deadline);
@@ -240,7 +250,7 @@ final class HttpApi {
   private void internal(HttpServerExchange ex, boolean put) {
     withKey(ex, key -> {
       if (put) {
-        readInternal(ex, body -> sendWhenDone(ex, replication.accept(key, body)));
+        readInternal(ex, body -> sendWhenDone(ex, replication.accept(key, body, deadlineOf(ex))));
       } else {
         send(ex, replication.copy(key));
       }

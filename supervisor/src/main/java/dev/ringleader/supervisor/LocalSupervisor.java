@@ -233,6 +233,13 @@ final class LocalSupervisor implements Committer, WorkerListener {
         continued = waiting;
       }
     }
+    if (continued != null && pending.wasSent(continued)) {
+      // Its merge may be applied already (the answer lost): continuing it would replay its changes
+      // again under a new merge key, and starting from an older state would take changes back.
+      fail(a, new RingleaderException(Failure.NOT_SERVING, "the last state of " + a.key + " on " + node
+          + " is being merged into its owner's worker; retry shortly", Duration.ofSeconds(1), null));
+      return;
+    }
     if (continued != null) {
       pending.remove(a.key, continued);
       a.changes.continueFrom(continued);
@@ -419,7 +426,8 @@ final class LocalSupervisor implements Committer, WorkerListener {
 
   /**
    * Runs on a worker thread after a handler changed the state, before the reply is sent. A refused
-   * commit is rolled back by the worker, so every refusal here leaves the change applied nowhere.
+   * commit is rolled back by the worker and in this node's store; a backup that kept its copy keeps
+   * it with the change's key (a retry with that key is applied once).
    */
   @Override
   public CompletionStage<Void> commit(Worker<?> worker, Snapshot<?> next, LoggedMessage applied) {
@@ -437,14 +445,23 @@ final class LocalSupervisor implements Committer, WorkerListener {
     }
     // Stamped with this activation and this node's ring epoch: backups fence and order copies by it.
     StoredState stored = replication.stamp(next, a == null ? 0 : a.incarnation);
+    StoredState acknowledged = store.get(key);
     store.offer(key, stored);
-    Snapshot<?> before = worker.snapshot();
-    return replication.replicate(key, stored).whenComplete((ok, refused) -> {
+    CompletableFuture<Void> held = replication.replicate(key, stored).thenCompose(v ->
+        types.available(key.type()) || mayCommitConsistent.getAsBoolean()
+            ? CompletableFuture.<Void>completedFuture(null)
+            // Partition mode consistent: a copy held only after SUSPENDED is not acknowledged (the
+            // backup may keep it; a retry with the same key is applied once).
+            : CompletableFuture.<Void>failedFuture(new RingleaderException(Failure.NOT_SERVING, "node " + node
+                + " was cut off from ZooKeeper while the change to " + key + " was being copied; not acknowledged",
+                Duration.ofSeconds(1), null)));
+    return held.whenComplete((ok, refused) -> {
       if (refused != null) {
-        // The worker rolls the change back; so does this node's own copy (a later activation here
-        // must not start from a change its client was told failed).
-        store.replaceIfStill(key, stored, replication.stamp(
-            new Snapshot<>(next.version(), before.state(), before.recentReplies()), a == null ? 0 : a.incarnation));
+        // The worker rolls the change back; this node's own copy goes back to the last one it had
+        // (acknowledged, with its own stamp): a later activation here must not start from a change
+        // its client was told failed, and a copy under the used-up version must not outrank
+        // another owner's acknowledged one.
+        store.replaceIfStill(key, stored, acknowledged);
       }
     });
   }
@@ -456,11 +473,18 @@ final class LocalSupervisor implements Committer, WorkerListener {
    */
   private CompletionStage<Void> keepDetached(Activation a, Worker<?> worker, Snapshot<?> next, LoggedMessage applied) {
     if (applied == null) {
-      return CompletableFuture.completedFuture(null); // a retry answered from memory: nothing new
+      if (next.version() == worker.snapshot().version()) {
+        return CompletableFuture.completedFuture(null); // a retry answered from memory: nothing new
+      }
+      // A merge: a detached worker's state is itself merged later from its base and its log, which
+      // a merged-in state is in neither of; refused (rolled back), the resolver sends it again.
+      return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_SERVING, "the worker " + a.key
+          + " on " + node + " is detached; it takes no merge until this node is in touch with ZooKeeper again",
+          Duration.ofSeconds(1), null));
     }
-    LoggedMessage keyed = applied.requestKey() != null ? applied
-        : applied.withKey("~" + a.writer + "/" + next.version()); // replayed once even if merged twice
-    if (!a.changes.add(StoredState.of(worker.snapshot(), node), keyed, detachedLogLimit)) {
+    LoggedMessage keyed = new LoggedMessage(applied.requestKey() != null ? applied.requestKey()
+        : "~" + a.writer + "/" + next.version(), applied.message().deepCopy()); // a key: replayed once if merged twice
+    if (!a.changes.add(() -> StoredState.of(worker.snapshot(), node), keyed, detachedLogLimit)) {
       return CompletableFuture.failedFuture(new RingleaderException(Failure.DETACHED_LOG_FULL, "the detached worker "
           + a.key + " on " + node + " holds " + detachedLogLimit + " changes for the conflict resolver (setting "
           + "detached-log-limit); the change was not applied; retry once the split heals", Duration.ofSeconds(1), null));
@@ -598,6 +622,11 @@ final class LocalSupervisor implements Committer, WorkerListener {
     Activation a = live.get(key);
     CompletableFuture<Void> stopped = a != null && a.detached() ? retire(a) : CompletableFuture.completedFuture(null);
     return stopped.thenApply(v -> pending.get(key));
+  }
+
+  /** The resolver sends {@code state} to the owner now (see {@link PendingStates#markSent}). */
+  void sending(PendingState state) {
+    pending.markSent(state);
   }
 
   /** The owner merged {@code state}: it no longer waits. */

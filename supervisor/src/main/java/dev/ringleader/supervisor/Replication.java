@@ -277,18 +277,33 @@ final class Replication {
    * Answers the copy kept ({@code version, owner, epoch, incarnation}: maybe not the one sent), or
    * {@code 409 not_owner} with this node's epoch and the owner it sees.
    */
-  CompletableFuture<Answer> accept(WorkerKey key, JsonNode body) {
+  CompletableFuture<Answer> accept(WorkerKey key, JsonNode body, long deadlineMillis) {
     StoredState s = StoredState.fromJson(body);
     if (s == null) {
       return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON,
           "a copy is {\"version\",\"state\",\"recentReplies\",\"owner\",\"epoch\",\"incarnation\"}"));
     }
+    // Wait for the sender's ring, but never past the sender's deadline: a copy kept after its
+    // sender gave up (and answered its client with an error) would hold a change nobody was told of.
+    long budget = Math.max(0, Math.min(settings.routeWait().toMillis(), deadlineMillis - System.currentTimeMillis()));
     CompletableFuture<VersionedRing> caughtUp = s.epoch() > ring.current().epoch()
-        ? waiter.atLeast(s.epoch(), settings.routeWait())
+        ? waiter.atLeast(s.epoch(), Duration.ofMillis(budget))
         : CompletableFuture.completedFuture(ring.current());
     return caughtUp.thenApply(seen -> {
       VersionedRing r = ring.current(); // the newest this node has by now
+      if (System.currentTimeMillis() > deadlineMillis) {
+        return ErrorResponses.of(Failure.TIMEOUT, "the copy of " + key + " v" + s.version() + " waited past its "
+            + "sender's deadline for ring epoch " + s.epoch() + "; not kept");
+      }
       String owner = r.ring().isEmpty() ? null : r.ring().owner(key.type(), key.id());
+      if (s.owner() != null && !s.owner().equals(owner) && r.epoch() < s.epoch()) {
+        // This node's ring lags the sender's (e.g. it is cut off from ZooKeeper): it cannot tell
+        // whether the newer ring gives the key to the sender. Retryable, not a fencing refusal: the
+        // sender must not take itself for stale and stop.
+        return ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING, "node " + self + " sees ring epoch "
+            + r.epoch() + ", older than the copy's " + s.epoch() + ", in which " + s.owner() + " may own " + key
+            + "; the copy is not kept", Duration.ofSeconds(1), null));
+      }
       if (s.owner() == null || !s.owner().equals(owner)) {
         log.info("refused a copy of {} v{} from {} (ring epoch {}): node {} owns it in ring epoch {}", key,
             s.version(), s.owner(), s.epoch(), owner, r.epoch());

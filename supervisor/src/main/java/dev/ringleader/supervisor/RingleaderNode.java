@@ -570,12 +570,12 @@ public final class RingleaderNode implements Closeable {
     return ring == null ? java.util.Set.of() : ring.current().ring().nodes();
   }
 
-  /** How many workers are live on this node. */
   /** Tests: this node's replication (its batch hook). */
   Replication replication() {
     return replication;
   }
 
+  /** How many workers are live on this node. */
   public int liveWorkers() {
     return local == null ? 0 : local.liveCount();
   }

@@ -31,10 +31,11 @@ final class StateStore {
 
   /**
    * Replaces the key's copy with {@code replacement} only if it is still {@code expected} (the
-   * same object): the owner's copy of a change whose commit was refused becomes the rolled-back state.
+   * same object): the owner's copy of a change whose commit was refused goes back to the copy it
+   * replaced (or none).
    */
   void replaceIfStill(WorkerKey key, StoredState expected, StoredState replacement) {
-    states.computeIfPresent(key, (k, old) -> old == expected ? replacement : old);
+    states.computeIfPresent(key, (k, old) -> old == expected ? replacement : old); // null replacement: removed
   }
 
   /** Removes the key's copy if the given node committed it. */

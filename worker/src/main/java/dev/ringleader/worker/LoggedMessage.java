@@ -16,9 +16,4 @@ public record LoggedMessage(String requestKey, JsonNode message) {
   public LoggedMessage {
     Objects.requireNonNull(message, "message");
   }
-
-  /** The same message under another key (for a message that came without one). */
-  public LoggedMessage withKey(String key) {
-    return new LoggedMessage(Objects.requireNonNull(key, "key"), message);
-  }
 }
