@@ -98,6 +98,17 @@ final class Nodes implements AutoCloseable {
     return JSON.readTree(r.body());
   }
 
+  /** POST {@code body} to {@code url + path} as plain HTTP (no epoch header: the node forwards it if need be). */
+  static JsonNode post(String url, String path, String body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("POST " + url + path + ": " + r.statusCode() + " " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
   /** The sum of every {@code ringleader_forwards_total} series in the node's {@code GET /metrics}. */
   static double forwards(String url) throws Exception {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/metrics"))
