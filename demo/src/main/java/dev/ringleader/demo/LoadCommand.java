@@ -2,6 +2,8 @@ package dev.ringleader.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ringleader.call.CallException;
+import dev.ringleader.client.RingleaderClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * given node URLs, then a check that every player's score equals its starting score plus the sum of
  * its acknowledged rewards. A reward that fails is retried with the same Idempotency-Key until it is
  * acknowledged or its retry budget runs out; such a reward counts as failed.
+ *
+ * <p>With {@code --direct} every call (the score reads included) goes through {@link
+ * RingleaderClient}, seeded with the URLs, straight to the ID's owner; the summary then shows that
+ * no node forwarded anything ({@code ringleader_forwards_total} of every node before and after).
  */
 final class LoadCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,13 +35,17 @@ final class LoadCommand {
   private LoadCommand() {}
 
   static int run(String[] args) throws Exception {
-    Flags f = new Flags(args);
+    // --direct takes no value (Flags wants one for every other name).
+    boolean directFlag = Arrays.asList(args).contains("--direct");
+    Flags f = new Flags(Arrays.stream(args).filter(x -> !x.equals("--direct")).toArray(String[]::new));
     if (f.has("help")) {
       System.out.println("""
           load --url http://127.0.0.1:8081[,url...] [--type player|cache] [--ids 50] [--duration-s 10]
-               [--max-requests 100000] [--concurrency 8] [--retry-ms 10000] [--prefix load]
+               [--max-requests 100000] [--concurrency 8] [--retry-ms 10000] [--prefix load] [--direct]
           Sends only to nodes whose /health answers 200 (like a load balancer); a failed request is
-          retried with the same Idempotency-Key until --retry-ms; then it counts as failed.""");
+          retried with the same Idempotency-Key until --retry-ms; then it counts as failed.
+          --direct: send through the Java client (ringleader-client), seeded with the URLs, to each
+          ID's owner; the summary shows every node's ringleader_forwards_total before and after.""");
       return 0;
     }
     String[] urls = f.get("url", "http://127.0.0.1:8081").split(",");
@@ -47,11 +57,19 @@ final class LoadCommand {
     long retryMs = f.integer("retry-ms", 10_000);
     String prefix = f.get("prefix", "load");
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    RingleaderClient direct = null;
+    if (directFlag) {
+      direct = RingleaderClient.builder().seeds(urls).requestType("cache")
+          .maxInFlight(Math.max(16, concurrency * 2)).build();
+      direct.start();
+    }
+    final RingleaderClient client = direct;
+    java.util.Map<String, Double> forwardsBefore = forwards(http, urls);
 
     long[] start = new long[ids];
     if (type.equals("player")) {
       for (int i = 0; i < ids; i++) {
-        start[i] = score(http, urls, prefix + "-" + i, retryMs);
+        start[i] = client != null ? score(client, prefix + "-" + i, retryMs) : score(http, urls, prefix + "-" + i, retryMs);
       }
     }
     AtomicLongArray acked = new AtomicLongArray(ids);
@@ -100,7 +118,24 @@ final class LoadCommand {
           long t0 = System.nanoTime();
           long giveUp = System.currentTimeMillis() + retryMs;
           boolean done = false;
-          while (!done && System.currentTimeMillis() < giveUp) {
+          while (client != null && !done && System.currentTimeMillis() < giveUp) {
+            try {
+              if (type.equals("player")) {
+                client.ask("player", prefix + "-" + i, java.util.Map.of("reward", reward), key,
+                    Duration.ofMillis(Math.max(1, Math.min(15_000, giveUp - System.currentTimeMillis()))))
+                    .toCompletableFuture().join();
+              } else {
+                client.request(prefix + "-" + i).toCompletableFuture().join();
+              }
+              done = true;
+            } catch (java.util.concurrent.CompletionException e) {
+              if (e.getCause() instanceof CallException c && !c.retryable()) {
+                break; // a client error will not get better
+              }
+              retries.incrementAndGet(); // the client's own retries were used up: again, with the same key
+            }
+          }
+          while (client == null && !done && System.currentTimeMillis() < giveUp) {
             String[] live = healthy.get();
             String url = live[rnd.nextInt(live.length)];
             try {
@@ -142,13 +177,19 @@ final class LoadCommand {
     if (type.equals("player")) {
       for (int i = 0; i < ids; i++) {
         long expected = start[i] + acked.get(i);
-        long actual = score(http, urls, prefix + "-" + i, retryMs);
+        long actual = client != null ? score(client, prefix + "-" + i, retryMs) : score(http, urls, prefix + "-" + i, retryMs);
         if (actual != expected) {
           lost++;
           System.out.println("MISMATCH " + prefix + "-" + i + ": score " + actual + ", expected " + expected);
         }
       }
     }
+    if (client != null) {
+      System.out.println("client: " + client.stats());
+      client.close();
+    }
+    System.out.println("ringleader_forwards_total per node, before -> after: " + forwardsBefore + " -> "
+        + forwards(http, urls));
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     System.out.printf("requests %d, acknowledged %d, failed %d, retries %d, players with lost or extra updates %d%n",
         ok.get() + failed.get(), ok.get(), failed.get(), retries.get(), lost);
@@ -161,6 +202,41 @@ final class LoadCommand {
 
   private static double pct(long[] sorted, double p) {
     return sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
+  }
+
+  /** Each node's ringleader_forwards_total (the sum of its series), or -1 when it does not answer. */
+  private static java.util.Map<String, Double> forwards(HttpClient http, String[] urls) {
+    java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (String url : urls) {
+      double sum = -1;
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics"))
+            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        sum = 0;
+        for (String line : r.body().split("\n")) {
+          if (line.startsWith("ringleader_forwards_total")) {
+            sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
+        }
+      } catch (Exception e) {
+        // not answering: -1
+      }
+      out.put(url, sum);
+    }
+    return out;
+  }
+
+  private static long score(RingleaderClient client, String id, long retryMs) {
+    long giveUp = System.currentTimeMillis() + retryMs;
+    while (true) {
+      try {
+        return client.read("player", id).toCompletableFuture().join().value().path("score").asLong();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (System.currentTimeMillis() > giveUp || (e.getCause() instanceof CallException c && !c.retryable())) {
+          throw new IllegalStateException("could not read the score of " + id + " through the client: " + e.getCause(), e);
+        }
+      }
+    }
   }
 
   private static long score(HttpClient http, String[] urls, String id, long retryMs) throws InterruptedException {

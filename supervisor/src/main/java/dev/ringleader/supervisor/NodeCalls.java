@@ -72,8 +72,8 @@ final class NodeCalls implements WorkerCalls {
     return timeouts.orTimeout(reply, timeout).exceptionallyCompose(e -> {
       Throwable cause = ErrorResponses.unwrap(e);
       return CompletableFuture.failedFuture(cause instanceof TimeoutException
-          ? new CallException(CallError.TIMEOUT, "no answer within " + timeout.toMillis() + " ms; retry with the same "
-              + "idempotency key to be safe", Duration.ofSeconds(1), -1)
+          ? new CallException(CallError.TIMEOUT, CallError.TIMEOUT.status(), "no answer within " + timeout.toMillis()
+              + " ms; retry with the same idempotency key to be safe", Duration.ofSeconds(1), null, null)
           : cause);
     });
   }
@@ -87,7 +87,8 @@ final class NodeCalls implements WorkerCalls {
       return new CallException(CallError.INTERNAL, "status " + answer.status() + ": " + answer.text());
     }
     Duration after = answer.retryAfter() == null ? null : Duration.ofSeconds(Long.parseLong(answer.retryAfter()));
-    return new CallException(CallError.ofCode(body.path("error").asText(null)), body.path("message").asText(""),
-        after, body.path("restarts").asInt(-1));
+    JsonNode restarts = body.get("restarts");
+    return new CallException(CallError.ofAnswer(body.path("error").asText(null), answer.status()), answer.status(),
+        body.path("message").asText(""), after, restarts == null ? null : restarts.asInt(), null);
   }
 }

@@ -105,7 +105,7 @@ class EmbeddedApiTest {
     assertEquals(400, badMessage.status());
     CallException crash = failure(node1.ref("counter", "m").ask(Map.of("add", "x")));
     assertEquals(CallError.WORKER_CRASHED, crash.error());
-    assertEquals(1, crash.restarts());
+    assertEquals(1, crash.restarts().getAsInt());
 
     // A worker calls another worker through its context, and passivates itself when asked.
     String target = ownedBy(node1, "node2");
