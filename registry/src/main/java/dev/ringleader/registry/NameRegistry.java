@@ -187,7 +187,13 @@ public final class NameRegistry implements Closeable {
         }
         Stat stat = event.getStat();
         GlobalName held = RegistryJson.read(event.getData(), GlobalName.class);
-        long session = c.getZookeeperClient().getZooKeeper().getSessionId();
+        long session;
+        try {
+          session = c.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception closed) {
+          out.complete(null); // the client closed meanwhile: the session, and with it the name, is gone
+          return;
+        }
         if (stat.getEphemeralOwner() != session || held.incarnation() != incarnation) {
           out.complete(null);
           return;
