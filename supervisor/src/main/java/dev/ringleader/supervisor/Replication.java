@@ -138,10 +138,10 @@ final class Replication {
         Throwable cause = send.isCompletedExceptionally() ? ErrorResponses.unwrap(send.handle((x, t) -> t).join())
             : null;
         if (cause instanceof StaleActivationException stale) {
-          // No retry can make a stale write held. This node's own copy of it goes too: it is
-          // acknowledged nowhere, and re-replication must not spread it (a change answered with
-          // an error is never taken in later).
-          store.removeIfSame(key, state);
+          // No retry can make a stale write held. This node's own copy of it is replaced by the
+          // copy it had before (LocalSupervisor.commit, on any refusal): it is acknowledged nowhere
+          // and re-replication must not spread it, but removing it would take the last
+          // acknowledged copy with it (the refused one had replaced it in the store).
           return CompletableFuture.<Void>failedFuture(stale);
         }
       }

@@ -56,6 +56,12 @@ class StaleActivationTest {
     Http.Reply stale = Http.post(base + "/workers/counter/s", "{\"add\":1}");
     assertEquals(503, stale.status(), stale.body());
     assertEquals("not_acknowledged", stale.json().get("error").asText());
+    // The owner keeps its last acknowledged copy (version 1): the refused version 2 had replaced it
+    // in its store, and dropping that without putting version 1 back lost it there (a rolling
+    // restart then started a new owner from an older copy: acknowledged updates lost).
+    Http.Reply own = Http.get(cluster.url(owner) + "/internal/replicas/counter/s");
+    assertEquals(200, own.status(), own.body());
+    assertEquals(1, own.json().get("version").asLong(), own.body());
     Await.until("the stale worker stops", java.time.Duration.ofSeconds(5), () ->
         Http.get(cluster.url(owners.get("owner").asText()) + "/node/history/counter/s").body().contains("stale"));
     // The next activation starts from the newest copy (the other activation's 40) and goes on from there.
