@@ -221,8 +221,8 @@ public final class RingleaderNode implements Closeable {
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
         this::cannotServe, timeouts);
     calls = new NodeCalls(id, router, types, timeouts, settings.forwardTimeout().multipliedBy(2));
-    resolver = new ConflictResolver(id, local, ring, membership, peers, unreachable, settings, events,
-        this::inTouchWithZooKeeper);
+    resolver = new ConflictResolver(id, local.detachedActivations(), ring, membership, peers, unreachable, settings,
+        events, this::inTouchWithZooKeeper);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
         this::notServingReason);
     handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, resolver,
@@ -289,7 +289,7 @@ public final class RingleaderNode implements Closeable {
   private void registerGauges() {
     metrics.gauge("ringleader_workers_live", "workers live on this node", local::liveCount);
     metrics.gauge("ringleader_workers_detached", "activations serving without a global name (partition mode "
-        + "available), waiting for the conflict resolver", local::detachedCount);
+        + "available), waiting for the conflict resolver", local.detachedActivations()::detachedCount);
     metrics.gauge("ringleader_ring_epoch", "the ring epoch this node sees", () -> ring.current().epoch());
     metrics.gauge("ringleader_members", "members ZooKeeper lists", () -> membership.members().size());
     metrics.gauge("ringleader_leader", "1 when this node leads", () -> leadership.isLeader() ? 1 : 0);
