@@ -1,6 +1,5 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.registry.ClusterPaths;
 import dev.ringleader.registry.DuplicateMemberException;
 import dev.ringleader.registry.Member;
@@ -30,7 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +43,14 @@ import org.slf4j.LoggerFactory;
 public final class RingleaderNode implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(RingleaderNode.class);
 
-  private enum State { LATENT, STARTED, LEAVING, CLOSED }
+  enum State { LATENT, STARTED, LEAVING, CLOSED }
 
   private final Settings settings;
   private final List<WorkerType<?>> workerTypes;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final long startedAt = System.currentTimeMillis();
-  /** The ZooKeeper connection as last reported to this node; written only by the state listener. */
-  private volatile ConnectionState zk = ConnectionState.LOST;
+  /** The ZooKeeper connection policy: serving checks and commit fencing. */
+  private SessionGuard session;
 
   private CuratorFramework client;
   private Undertow http;
@@ -141,7 +139,9 @@ public final class RingleaderNode implements Closeable {
         .connectionTimeoutMs((int) settings.connectionTimeout().toMillis())
         .retryPolicy(new ExponentialBackoffRetry(100, 10, 2000))
         .build();
-    client.getConnectionStateListenable().addListener((c, s) -> onConnectionState(s));
+    session = new SessionGuard(settings, events, state::get, () -> handler != null, () -> ring.current(),
+        () -> local, this::triggerCoordinator);
+    client.getConnectionStateListenable().addListener((c, s) -> session.onConnectionState(s));
     client.start();
     try {
       if (!client.blockUntilConnected((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -212,19 +212,19 @@ public final class RingleaderNode implements Closeable {
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
         workerPool, Scheduler.system(timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
-        node -> membership.members().containsKey(node), history, this::zookeeperConnected,
-        () -> zookeeperConnected() && (pauses == null || !pauses.suspect()), settings.detachedLogLimit(), fence,
+        node -> membership.members().containsKey(node), history, session::zookeeperConnected,
+        session::mayCommitConsistent, settings.detachedLogLimit(), fence,
         (type, wid, message, key) -> calls.tell(type, wid, message, key));
     replication.setLive(local::isLive);
     replication.setRetryGate(fence::open);
     UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
-        this::cannotServe, timeouts);
+        session::cannotServe, timeouts);
     calls = new NodeCalls(id, router, types, timeouts, settings.forwardTimeout().multipliedBy(2));
     resolver = new ConflictResolver(id, local.detachedActivations(), ring, membership, peers, unreachable, settings,
-        events, this::inTouchWithZooKeeper);
+        events, session::inTouchWithZooKeeper);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
-        this::notServingReason);
+        session::notServingReason);
     handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, resolver,
         this::endSession);
     drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
@@ -252,8 +252,7 @@ public final class RingleaderNode implements Closeable {
     } catch (Exception e) {
       throw new StartupException("cannot join the leader election: " + e, e);
     }
-    pauses = new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id);
-    pauses.start();
+    session.start(new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id));
     resolver.start(timers);
     registerGauges();
     log.info("node {} started: {} (cluster {}, zk {}, session timeout {} ms)", id, settings.advertiseUrl(),
@@ -270,7 +269,6 @@ public final class RingleaderNode implements Closeable {
   private GracefulShutdownHandler drain;
   private EventLog events;
   private OwnershipHistory history;
-  private PauseDetector pauses;
   private ConflictResolver resolver;
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
@@ -294,7 +292,7 @@ public final class RingleaderNode implements Closeable {
     metrics.gauge("ringleader_members", "members ZooKeeper lists", () -> membership.members().size());
     metrics.gauge("ringleader_leader", "1 when this node leads", () -> leadership.isLeader() ? 1 : 0);
     metrics.gauge("ringleader_zookeeper_connected", "1 when connected to ZooKeeper",
-        () -> zk == ConnectionState.CONNECTED || zk == ConnectionState.RECONNECTED ? 1 : 0);
+        () -> session.zookeeperConnected() ? 1 : 0);
   }
 
   private synchronized void onMembers() {
@@ -330,82 +328,6 @@ public final class RingleaderNode implements Closeable {
     triggerCoordinator();
   }
 
-  /** The one place that reacts to the ZooKeeper connection. */
-  private void onConnectionState(ConnectionState s) {
-    zk = s;
-    switch (s) {
-      case CONNECTED -> log.info("node {} connected to ZooKeeper", settings.nodeId());
-      case SUSPENDED -> events.add("session", settings.nodeId() + " is cut off from ZooKeeper (suspended); "
-          + (settings.partitionMode() == PartitionMode.CONSISTENT ? "it refuses requests for its IDs"
-          : "its live workers keep serving"));
-      case LOST -> {
-        log.warn("node {} lost its ZooKeeper session: its names are gone; workers in partition mode consistent stop, "
-            + "those in mode available serve on detached", settings.nodeId());
-        events.add("session", settings.nodeId() + " lost its ZooKeeper session; its workers stop (partition mode "
-            + "consistent) or serve on detached until the conflict resolver merges them (available)");
-        if (local != null) {
-          local.onSessionLost();
-        }
-      }
-      case RECONNECTED -> {
-        log.info("node {} reconnected to ZooKeeper; re-reading the ring", settings.nodeId());
-        triggerCoordinator();
-      }
-      case READ_ONLY -> log.warn("node {} is connected to a read-only ZooKeeper server", settings.nodeId());
-    }
-  }
-
-  /** Why {@code /health} says this node does not serve (a leaving node drains), or null. */
-  String notServingReason() {
-    if (state.get() == State.LEAVING) {
-      return "node " + settings.nodeId() + " is leaving: handing its workers over";
-    }
-    return cannotServe(settings.partitionMode(), false);
-  }
-
-  /**
-   * True while this node may act on the cluster's state: serving or leaving, connected to ZooKeeper,
-   * and not suspecting a freeze (the conflict resolver runs only then).
-   */
-  private boolean inTouchWithZooKeeper() {
-    State s = state.get();
-    return (s == State.STARTED || s == State.LEAVING) && handler != null && zookeeperConnected()
-        && (pauses == null || !pauses.suspect());
-  }
-
-  /** True while the ZooKeeper connection is up (its session may still be an old one). */
-  private boolean zookeeperConnected() {
-    return zk == ConnectionState.CONNECTED || zk == ConnectionState.RECONNECTED;
-  }
-
-  /**
-   * Why this node cannot serve, right now, IDs of a type in partition mode {@code mode}: the IDs
-   * its ring gives it, or ({@code provisional}) IDs whose owner is unreachable; null when it can.
-   * A leaving node still serves them. In mode available a node cut off from ZooKeeper serves on.
-   */
-  String cannotServe(PartitionMode mode, boolean provisional) {
-    if ((state.get() != State.STARTED && state.get() != State.LEAVING) || handler == null) {
-      return "node " + settings.nodeId() + " is starting or stopped";
-    }
-    if (pauses != null && pauses.suspect()) {
-      return "node " + settings.nodeId() + " was frozen (GC pause or stopped process) and is checking its "
-          + "ZooKeeper session";
-    }
-    if (mode == PartitionMode.CONSISTENT && zk == ConnectionState.LOST) {
-      return "node " + settings.nodeId() + " has no ZooKeeper session";
-    }
-    if (mode == PartitionMode.CONSISTENT && zk == ConnectionState.SUSPENDED) {
-      return "node " + settings.nodeId() + " is cut off from ZooKeeper (partition-mode consistent)";
-    }
-    if (provisional) {
-      // A leaving node takes no new provisional work: its last resolver pass may already be over.
-      return state.get() == State.LEAVING ? "node " + settings.nodeId() + " is leaving" : null;
-    }
-    if (!ring.current().ring().contains(settings.nodeId())) {
-      return "node " + settings.nodeId() + " is not in the ring yet (epoch " + ring.current().epoch() + ")";
-    }
-    return null;
-  }
 
   /**
    * Leaves gracefully (docs/handoff.md): marks itself leaving, waits for the leader to take it out
@@ -466,7 +388,7 @@ public final class RingleaderNode implements Closeable {
         Thread.currentThread().interrupt();
       }
     }
-    closeQuietly(pauses);
+    closeQuietly(session);
     closeQuietly(leadership);
     closeQuietly(membership);
     closeQuietly(client);
@@ -499,7 +421,7 @@ public final class RingleaderNode implements Closeable {
   private void shutdown() {
     closeQuietly(resolver);
     closeQuietly(names);
-    closeQuietly(pauses);
+    closeQuietly(session);
     closeQuietly(leadership);
     closeQuietly(membership);
     closeQuietly(ring);
