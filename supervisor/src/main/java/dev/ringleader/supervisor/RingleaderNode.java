@@ -208,14 +208,15 @@ public final class RingleaderNode implements Closeable {
     StateStore store = new StateStore();
     // A commit cut off by the leave leaves this node's store, so the leave does not hand it over.
     fence = new CommitFence(store::removeIfVersion);
-    replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics, rebalancerThread);
+    replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics);
+    rebalancer = new Rebalancer(id, settings, ring, membership, peers, store, rebalancerThread);
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
         workerPool, Scheduler.system(timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
         node -> membership.members().containsKey(node), history, session::zookeeperConnected,
         session::mayCommitConsistent, settings.detachedLogLimit(), fence,
         (type, wid, message, key) -> calls.tell(type, wid, message, key));
-    replication.setLive(local::isLive);
+    rebalancer.setLive(local::isLive);
     replication.setRetryGate(fence::open);
     UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
@@ -225,7 +226,7 @@ public final class RingleaderNode implements Closeable {
         events, session::inTouchWithZooKeeper);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
         session::notServingReason);
-    handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, resolver,
+    handoff = new Handoff(id, settings, membership, ring, local, rebalancer, peers, events, resolver,
         this::endSession);
     drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
         resolver, this::leaveAsync).handler());
@@ -265,6 +266,7 @@ public final class RingleaderNode implements Closeable {
   /** The API's handler once the node is wired; null before (requests get 503). */
   private volatile HttpHandler handler;
   private Replication replication;
+  private Rebalancer rebalancer;
   private Handoff handoff;
   private GracefulShutdownHandler drain;
   private EventLog events;
@@ -324,7 +326,7 @@ public final class RingleaderNode implements Closeable {
     events.add("ring", "epoch " + next.epoch() + ": " + String.join(", ", next.ring().nodes()));
     clusterEvents.ring(next.epoch(), next.ring().nodes());
     local.onRing(next.ring());
-    replication.onRing();
+    rebalancer.onRing();
     triggerCoordinator();
   }
 
@@ -495,6 +497,11 @@ public final class RingleaderNode implements Closeable {
   /** Tests: this node's replication (its batch hook). */
   Replication replication() {
     return replication;
+  }
+
+  /** Tests: this node's rebalancer (a re-replication pass on demand). */
+  Rebalancer rebalancer() {
+    return rebalancer;
   }
 
   /** How many workers are live on this node. */
