@@ -176,7 +176,7 @@ public final class RingleaderNode implements Closeable {
         .addHttpListener(settings.port(), settings.host())
         .setWorkerThreads(4)
         // Bounds for slow or broken clients: a request's headers must arrive within 5 s of its first
-        // byte (bodies: body-timeout-ms, enforced in HttpApi), an idle keep-alive lasts 60 s.
+        // byte (bodies: body-timeout-ms, enforced in BodyReader), an idle keep-alive lasts 60 s.
         .setServerOption(io.undertow.UndertowOptions.REQUEST_PARSE_TIMEOUT, 5_000)
         .setServerOption(io.undertow.UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
         .setHandler(exchange -> {

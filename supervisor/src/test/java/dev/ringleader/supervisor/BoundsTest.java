@@ -102,7 +102,7 @@ class BoundsTest {
     Http.Reply kept = Http.post(base + "/internal/replicas", fits);
     assertEquals(200, kept.status(), kept.body());
     String batch = "[" + String.join(",", java.util.Collections.nCopies(9, copy)) + "]";
-    assertTrue(batch.length() > HttpApi.INTERNAL_MAX_BYTES);
+    assertTrue(batch.length() > BodyReader.INTERNAL_MAX_BYTES);
     // The node answers 413 from the headers alone, before any of the body is read; a raw socket
     // shows it without racing the answer against a 9 MB upload (the JDK client may see a reset).
     Http.Reply tooLarge = rawPost(base, "/internal/replicas", batch.length());
