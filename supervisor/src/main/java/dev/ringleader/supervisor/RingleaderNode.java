@@ -11,21 +11,14 @@ import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.StopReason;
 import dev.ringleader.worker.WorkerType;
-import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.DefaultByteBufferPool;
 import java.io.Closeable;
-import java.net.BindException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -53,16 +46,14 @@ public final class RingleaderNode implements Closeable {
   private SessionGuard session;
 
   private CuratorFramework client;
-  private Undertow http;
+  private HttpServer http;
   private PeerClient peers;
   private Membership membership;
   private RingStore ring;
   private Leadership leadership;
   private LocalSupervisor local;
   private NodeMetrics metrics;
-  private ExecutorService workerPool;
-  private ExecutorService coordinatorThread;
-  private ScheduledExecutorService timers;
+  private NodeThreads threads;
 
   public RingleaderNode(Settings settings, Collection<? extends WorkerType<?>> workerTypes) {
     this(settings, workerTypes, null, List.of());
@@ -125,13 +116,7 @@ public final class RingleaderNode implements Closeable {
     clusterEvents = new ClusterEvents(id, listeners);
     events = new EventLog(id);
     history = new OwnershipHistory(id);
-    workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
-    coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
-    timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
-    // What follows a timeout, a delay or a ring wait: never the JDK's delay thread, the common pool or
-    // a ZooKeeper or timer thread. Short, non-blocking continuations (a retry, a forward, a tell).
-    continuations = Executors.newFixedThreadPool(2, threads(id + "-async"));
-    rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
+    threads = new NodeThreads(id, settings.workerThreads());
 
     client = CuratorFrameworkFactory.builder()
         .connectString(settings.zk())
@@ -158,9 +143,9 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException("cannot use ZooKeeper at " + settings.zk() + ": " + e.getMessage(), e);
     }
 
-    names = new NameRegistry(client, paths, timers, continuations);
+    names = new NameRegistry(client, paths, threads.timers, threads.continuations);
     ring = new RingStore(client, paths);
-    Timeouts timeouts = new Timeouts(timers, continuations);
+    Timeouts timeouts = new Timeouts(threads.timers, threads.continuations);
     RingWaiter waiter = new RingWaiter(ring, timeouts);
     Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.JOINING);
     membership = new Membership(client, paths, self);
@@ -169,49 +154,21 @@ public final class RingleaderNode implements Closeable {
       clusterEvents.leadership(leadership.isLeader());
       triggerCoordinator();
     });
-    coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(), coordinatorThread);
+    coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(),
+        threads.coordinatorThread);
 
     // HTTP first (it answers 503 until the node is wired), so a busy port fails before joining.
-    http = Undertow.builder()
-        .addHttpListener(settings.port(), settings.host())
-        .setWorkerThreads(4)
-        // Bounds for slow or broken clients: a request's headers must arrive within 5 s of its first
-        // byte (bodies: body-timeout-ms, enforced in BodyReader), an idle keep-alive lasts 60 s.
-        .setServerOption(io.undertow.UndertowOptions.REQUEST_PARSE_TIMEOUT, 5_000)
-        .setServerOption(io.undertow.UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-        .setHandler(exchange -> {
-          HttpHandler h = handler;
-          if (h == null) {
-            HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id + " is starting; retry shortly"));
-          } else if (state.get() == State.CLOSED) {
-            // Draining after a leave: the JSON error of the API (Undertow's drain would answer an
-            // empty 503 without Retry-After).
-            HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id
-                + " has left the cluster and is finishing its last requests; retry on another node"));
-          } else {
-            h.handleRequest(exchange);
-          }
-        })
-        .build();
-    try {
-      http.start();
-    } catch (RuntimeException e) {
-      Throwable c = e.getCause() != null ? e.getCause() : e;
-      if (c instanceof BindException) {
-        throw new StartupException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-            + c.getMessage() + " (settings --host, --port)", e);
-      }
-      throw new StartupException("cannot start HTTP on " + settings.host() + ":" + settings.port() + ": " + c, e);
-    }
-    peers = new PeerClient(http.getWorker(), new DefaultByteBufferPool(false, 16 * 1024),
+    http = new HttpServer(settings, id, () -> handler, () -> state.get() == State.CLOSED);
+    http.start();
+    peers = new PeerClient(http.worker(), new DefaultByteBufferPool(false, 16 * 1024),
         settings.peerBindAddress(), timeouts);
     StateStore store = new StateStore();
     // A commit cut off by the leave leaves this node's store, so the leave does not hand it over.
     fence = new CommitFence(store::removeIfVersion);
     replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics);
-    rebalancer = new Rebalancer(id, settings, ring, membership, peers, store, rebalancerThread);
+    rebalancer = new Rebalancer(id, settings, ring, membership, peers, store, threads.rebalancerThread);
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
-        workerPool, Scheduler.system(timers), metrics,
+        threads.workerPool, Scheduler.system(threads.timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
         node -> membership.members().containsKey(node), history, session::zookeeperConnected,
         session::mayCommitConsistent, settings.detachedLogLimit(), fence,
@@ -254,7 +211,7 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException("cannot join the leader election: " + e, e);
     }
     session.start(new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id));
-    resolver.start(timers);
+    resolver.start(threads.timers);
     registerGauges();
     log.info("node {} started: {} (cluster {}, zk {}, session timeout {} ms)", id, settings.advertiseUrl(),
         settings.cluster(), settings.zk(), settings.sessionTimeout().toMillis());
@@ -274,8 +231,6 @@ public final class RingleaderNode implements Closeable {
   private ConflictResolver resolver;
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
-  private ExecutorService rebalancerThread;
-  private ExecutorService continuations;
   private CommitFence fence;
   private NameRegistry names;
 
@@ -379,10 +334,10 @@ public final class RingleaderNode implements Closeable {
             + "acknowledged: {}", settings.nodeId(), cut.size(), cut.size() > 20 ? cut.subList(0, 20) + "…" : cut);
       }
     }
-    if (workerPool != null && local != null && local.liveCount() > 0) {
-      workerPool.shutdownNow();
+    if (threads != null && local != null && local.liveCount() > 0) {
+      threads.workerPool.shutdownNow();
       try {
-        if (!workerPool.awaitTermination(2, TimeUnit.SECONDS)) {
+        if (!threads.workerPool.awaitTermination(2, TimeUnit.SECONDS)) {
           log.warn("node {}: worker threads still run handlers 2 s after they were interrupted; the session ends "
               + "anyway (their commits are refused by the sealed fence)", settings.nodeId());
         }
@@ -430,17 +385,10 @@ public final class RingleaderNode implements Closeable {
     closeQuietly(client);
     closeQuietly(peers);
     if (http != null) {
-      try {
-        http.stop();
-      } catch (RuntimeException e) {
-        log.debug("stopping HTTP", e);
-      }
+      http.stop();
     }
-    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread,
-        continuations}) {
-      if (e != null) {
-        e.shutdownNow();
-      }
+    if (threads != null) {
+      threads.shutdownNow();
     }
     if (started) {
       log.info("node {} stopped", settings.nodeId());
@@ -456,15 +404,6 @@ public final class RingleaderNode implements Closeable {
     } catch (Exception e) {
       log.debug("closing {}", c, e);
     }
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   public Settings settings() {
