@@ -17,17 +17,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 
 /**
  * A client of a Ringleader cluster for a JVM that is not a member: it keeps a snapshot of the hash
@@ -58,10 +52,6 @@ import java.util.regex.Pattern;
  * threads, one timer thread and its callback threads, all daemons, all stopped by {@link #close()}.
  */
 public final class RingleaderClient implements Closeable {
-  /** IDs as the nodes accept them (HttpApi.ID). */
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1,128}");
-  private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
   private enum State { LATENT, STARTED, CLOSED }
 
   private final ClientConfig config;
@@ -71,17 +61,13 @@ public final class RingleaderClient implements Closeable {
   private final Transport transport;
   private final RingView ring;
   private final Calls calls;
-  /** Idempotency keys: a random prefix per client and a counter (unique without a lock). */
-  private final String keyPrefix = "rc-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + "-";
-  private final AtomicLong keys = new AtomicLong();
+  private final IdempotencyKeys keys = new IdempotencyKeys();
   private volatile ScheduledFuture<?> refresher;
 
   private RingleaderClient(ClientConfig config) {
     this.config = config;
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, daemons("ringleader-client-timer"));
-    t.setRemoveOnCancelPolicy(true);
-    this.timer = t;
-    this.callbacks = Executors.newFixedThreadPool(2, daemons("ringleader-client-callback"));
+    this.timer = ClientThreads.timer();
+    this.callbacks = ClientThreads.callbacks();
     this.transport = new Transport(config.ioThreads(), timer);
     this.ring = new RingView(config.seeds(), transport, config.json(),
         min(config.attemptTimeout(), Duration.ofSeconds(2)));
@@ -130,7 +116,7 @@ public final class RingleaderClient implements Closeable {
    * Idempotency-Key that every retry of this call reuses, within the call timeout.
    */
   public CompletionStage<Reply> ask(String type, String id, Object message) {
-    return ask(type, id, message, newKey(), config.callTimeout());
+    return ask(type, id, message, keys.next(), config.callTimeout());
   }
 
   /**
@@ -146,7 +132,7 @@ public final class RingleaderClient implements Closeable {
       throw new IllegalArgumentException("idempotencyKey must be 1-128 characters, was " + idempotencyKey.length());
     }
     positive("timeout", timeout);
-    CallException bad = badKey(type, id);
+    CallException bad = WorkerNames.badKey(type, id);
     if (bad != null) {
       return CompletableFuture.failedFuture(bad);
     }
@@ -177,7 +163,7 @@ public final class RingleaderClient implements Closeable {
   /** The worker's state view: {@code GET /workers/{type}/{id}} on its owner (starts the worker if needed). */
   public CompletionStage<Reply> read(String type, String id) {
     checkStarted();
-    CallException bad = badKey(type, id);
+    CallException bad = WorkerNames.badKey(type, id);
     if (bad != null) {
       return CompletableFuture.failedFuture(bad);
     }
@@ -191,7 +177,7 @@ public final class RingleaderClient implements Closeable {
    */
   public CompletionStage<JsonNode> request(String id) {
     checkStarted();
-    CallException bad = badKey(config.requestType(), id);
+    CallException bad = WorkerNames.badKey(config.requestType(), id);
     if (bad != null) {
       return CompletableFuture.failedFuture(bad);
     }
@@ -245,28 +231,12 @@ public final class RingleaderClient implements Closeable {
     callbacks.shutdown();
   }
 
-  private String newKey() {
-    return keyPrefix + keys.incrementAndGet();
-  }
-
   private void checkStarted() {
     State s = state.get();
     if (s != State.STARTED) {
       throw new IllegalStateException("the client is " + s + "; call start() first"
           + (s == State.CLOSED ? " (it was closed: build a new one)" : ""));
     }
-  }
-
-  private static CallException badKey(String type, String id) {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(id, "id");
-    if (!TYPE.matcher(type).matches()) {
-      return new CallException(CallError.BAD_REQUEST, "invalid type '" + type + "': use 1-64 letters, digits, - and _");
-    }
-    if (!ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
-      return new CallException(CallError.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -");
-    }
-    return null;
   }
 
   private static Reply reply(String type, String id, JsonNode json, String field) {
@@ -290,15 +260,6 @@ public final class RingleaderClient implements Closeable {
     if (d == null || d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
     }
-  }
-
-  private static ThreadFactory daemons(String name) {
-    AtomicLong n = new AtomicLong();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /**
@@ -424,7 +385,7 @@ public final class RingleaderClient implements Closeable {
     }
 
     public Builder requestType(String type) {
-      if (type == null || !TYPE.matcher(type).matches()) {
+      if (type == null || !WorkerNames.TYPE.matcher(type).matches()) {
         throw new IllegalArgumentException("requestType must be 1-64 letters, digits, - and _, was " + type);
       }
       this.requestType = type;

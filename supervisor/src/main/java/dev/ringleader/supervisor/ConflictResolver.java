@@ -42,7 +42,7 @@ final class ConflictResolver implements Closeable {
   private static final int MAX_IN_FLIGHT = 64;
 
   private final String self;
-  private final LocalSupervisor local;
+  private final DetachedActivations detached;
   private final RingStore ring;
   private final Membership membership;
   private final PeerClient peers;
@@ -54,10 +54,10 @@ final class ConflictResolver implements Closeable {
   private final Set<WorkerKey> inFlight = ConcurrentHashMap.newKeySet();
   private volatile ScheduledFuture<?> rounds;
 
-  ConflictResolver(String self, LocalSupervisor local, RingStore ring, Membership membership, PeerClient peers,
-      UnreachablePeers unreachable, Settings settings, EventLog events, BooleanSupplier inTouch) {
+  ConflictResolver(String self, DetachedActivations detached, RingStore ring, Membership membership,
+      PeerClient peers, UnreachablePeers unreachable, Settings settings, EventLog events, BooleanSupplier inTouch) {
     this.self = self;
-    this.local = local;
+    this.detached = detached;
     this.ring = ring;
     this.membership = membership;
     this.peers = peers;
@@ -82,7 +82,7 @@ final class ConflictResolver implements Closeable {
         return;
       }
       Map<Member, List<WorkerKey>> remote = new HashMap<>();
-      for (WorkerKey key : local.unresolved()) {
+      for (WorkerKey key : detached.unresolved()) {
         String owner = current.ring().owner(key.type(), key.id());
         if (owner.equals(self)) {
           resolve(key, owner, () -> resolveHere(key, current.epoch()));
@@ -120,18 +120,18 @@ final class ConflictResolver implements Closeable {
 
   /** This node owns the key: its detached activation stops and its state is merged here. */
   private CompletableFuture<Void> resolveHere(WorkerKey key, long epoch) {
-    return local.retireDetached(key).thenCompose(states -> {
+    return detached.retireDetached(key).thenCompose(states -> {
       if (states.isEmpty()) {
         return CompletableFuture.completedFuture(null);
       }
-      return local.settleHere(key, epoch).thenAccept(version -> events.add("resolve", key + ": " + states.size()
+      return detached.settleHere(key, epoch).thenAccept(version -> events.add("resolve", key + ": " + states.size()
           + " detached state(s) of " + self + " merged into its own worker here (version " + version + ")"));
     });
   }
 
   /** Another node owns the key: the detached activation here stops and its last states go there. */
   private CompletableFuture<Void> resolveAt(WorkerKey key, Member owner, long epoch) {
-    return local.retireDetached(key).thenCompose(states -> {
+    return detached.retireDetached(key).thenCompose(states -> {
       CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
       for (PendingState s : states) {
         chain = chain.thenCompose(v -> send(key, owner, s, epoch));
@@ -141,7 +141,7 @@ final class ConflictResolver implements Closeable {
   }
 
   private CompletableFuture<Void> send(WorkerKey key, Member owner, PendingState state, long epoch) {
-    local.sending(state);
+    detached.sending(state);
     String path = "/internal/merge/" + key.type() + "/" + key.id() + "?from=" + self;
     return peers.send(owner.url(), Methods.POST, path, Map.of(Router.EPOCH_HEADER, Long.toString(epoch)),
             Json.MAPPER.valueToTree(state).toString(), settings.forwardTimeout())
@@ -162,7 +162,7 @@ final class ConflictResolver implements Closeable {
           } catch (Exception x) {
             version = -1;
           }
-          local.resolved(key, state, owner.node(), version, epoch);
+          detached.resolved(key, state, owner.node(), version, epoch);
           events.add("resolve", key + ": the detached state of " + self + " (version " + state.last().version()
               + ", " + state.log().size() + " change(s)) merged into " + owner.node() + "'s worker (version " + version
               + ")");
@@ -193,7 +193,7 @@ final class ConflictResolver implements Closeable {
       return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING,
           "node " + self + " is not in touch with ZooKeeper; retry shortly", Duration.ofSeconds(1), null)));
     }
-    return local.mergeDuplicate(key, state, from, current.epoch())
+    return detached.mergeDuplicate(key, state, from, current.epoch())
         .thenApply(version -> Answer.ok(Map.of("version", version, "node", self)))
         .exceptionally(ErrorResponses::of);
   }
@@ -208,6 +208,6 @@ final class ConflictResolver implements Closeable {
 
   /** How many keys wait for a resolution here. */
   int unresolvedCount() {
-    return local.unresolved().size();
+    return detached.unresolved().size();
   }
 }

@@ -34,7 +34,7 @@ final class Handoff {
   private final Membership membership;
   private final RingStore ring;
   private final LocalSupervisor local;
-  private final Replication replication;
+  private final Rebalancer rebalancer;
   private final PeerClient peers;
   private final EventLog events;
   /** Stops the worker threads if any still run, then closes the ZooKeeper session. */
@@ -43,7 +43,7 @@ final class Handoff {
   private final ConflictResolver resolver;
 
   Handoff(String self, Settings settings, Membership membership, RingStore ring, LocalSupervisor local,
-      Replication replication, PeerClient peers, EventLog events, ConflictResolver resolver, Runnable endSession) {
+      Rebalancer rebalancer, PeerClient peers, EventLog events, ConflictResolver resolver, Runnable endSession) {
     this.resolver = resolver;
     this.endSession = endSession;
     this.self = self;
@@ -51,7 +51,7 @@ final class Handoff {
     this.membership = membership;
     this.ring = ring;
     this.local = local;
-    this.replication = replication;
+    this.rebalancer = rebalancer;
     this.peers = peers;
     this.events = events;
   }
@@ -88,7 +88,7 @@ final class Handoff {
       return CompletableFuture.completedFuture(
           ErrorResponses.of(Failure.BAD_JSON, "a join is {\"node\": name, \"weight\": 1-100}"));
     }
-    return replication.pushToJoiner(joiner, weight).thenApply(n -> Answer.ok(Map.of("sent", n)));
+    return rebalancer.pushToJoiner(joiner, weight).thenApply(n -> Answer.ok(Map.of("sent", n)));
   }
 
   /** Scenario 2 of docs/handoff.md. Blocking; bounded by {@code timeout}. */
@@ -127,7 +127,7 @@ final class Handoff {
     // No handler runs any more (or the worker threads are stopped): the names may go.
     endSession.run();
     try {
-      replication.rereplicate().get(remaining(deadline), TimeUnit.MILLISECONDS);
+      rebalancer.rereplicate().get(remaining(deadline), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("node {}: re-replication did not finish in time: {}", self, e.toString());
     }

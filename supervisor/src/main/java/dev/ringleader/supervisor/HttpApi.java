@@ -1,11 +1,8 @@
 package dev.ringleader.supervisor;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.worker.WorkerKey;
-import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
@@ -34,6 +31,7 @@ final class HttpApi {
   private final ConflictResolver resolver;
   private final AtomicLong requestKeys = new AtomicLong();
   private final String keyPrefix;
+  private final BodyReader bodies;
 
   HttpApi(Router router, Replication replication, Handoff handoff, WorkerTypes types, Settings settings,
       NodeMetrics metrics, Views views, ConflictResolver resolver, Runnable leave) {
@@ -46,6 +44,7 @@ final class HttpApi {
     this.settings = settings;
     this.metrics = metrics;
     this.views = views;
+    this.bodies = new BodyReader(settings);
     this.keyPrefix = settings.nodeId() + "-" + Long.toString(System.currentTimeMillis(), 36) + "-";
   }
 
@@ -85,17 +84,17 @@ final class HttpApi {
         })
         .get("/internal/replicas/{type}/{id}", ex -> internal(ex, false))
         .put("/internal/replicas/{type}/{id}", ex -> internal(ex, true))
-        .post("/internal/join", ex -> readJson(ex, 4096, body -> sendWhenDone(ex, handoff.prepareJoin(body))))
+        .post("/internal/join", ex -> bodies.readJson(ex, 4096, body -> sendWhenDone(ex, handoff.prepareJoin(body))))
         .post("/admin/leave", ex -> {
           leave.run();
           send(ex, new Answer(202, Json.bytes(java.util.Map.of("status", "leaving", "node", settings.nodeId(),
               "message", "handing workers over; the node stops when done")), null));
         })
-        .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> readJson(ex, MERGE_MAX_BYTES, true, body -> {
+        .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> bodies.readJson(ex, BodyReader.MERGE_MAX_BYTES, true, body -> {
           var from = ex.getQueryParameters().get("from");
           sendWhenDone(ex, resolver.accept(key, from == null ? null : from.getFirst(), body));
         })))
-        .post("/internal/replicas", ex -> readInternal(ex, body -> send(ex, replication.acceptBatch(body))))
+        .post("/internal/replicas", ex -> bodies.readInternal(ex, body -> send(ex, replication.acceptBatch(body))))
         .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
             "no such path: " + ex.getRequestMethod() + " " + ex.getRequestPath()
                 + " (see GET /cluster, GET /request/{id}, GET|POST /workers/{type}/{id})")))
@@ -230,7 +229,7 @@ final class HttpApi {
       return;
     }
     String key2 = requestKey != null ? requestKey : keyPrefix + requestKeys.incrementAndGet();
-    readJson(ex, settings.maxBodyBytes(),
+    bodies.readJson(ex, settings.maxBodyBytes(),
         message -> dispatch(ex, kind, start, new Call(kind, key, message, key2, callerEpoch)));
   }
 
@@ -250,102 +249,11 @@ final class HttpApi {
   private void internal(HttpServerExchange ex, boolean put) {
     withKey(ex, key -> {
       if (put) {
-        readInternal(ex, body -> sendWhenDone(ex, replication.accept(key, body, deadlineOf(ex))));
+        bodies.readInternal(ex, body -> sendWhenDone(ex, replication.accept(key, body, deadlineOf(ex))));
       } else {
         send(ex, replication.copy(key));
       }
     });
-  }
-
-  /**
-   * Largest body of an internal call: a copy, a merge, or a batch of copies. A sender cuts its
-   * batches at {@link Replication#BATCH} copies or this many bytes, whichever comes first (256
-   * copies of 32 KB on average); a single state larger than this cannot be copied (its commit is
-   * not acknowledged). Larger bodies get 413 before they are read.
-   */
-  static final int INTERNAL_MAX_BYTES = 8 * 1024 * 1024;
-
-  /**
-   * Reads an internal call's body (up to {@link #INTERNAL_MAX_BYTES}) and parses it and runs
-   * {@code then} on a worker thread of the HTTP server, never on an IO thread: parsing megabytes
-   * must not stall the other connections of that IO thread.
-   */
-  private void readInternal(HttpServerExchange ex, java.util.function.Consumer<JsonNode> then) {
-    readJson(ex, INTERNAL_MAX_BYTES, true, then);
-  }
-
-  /**
-   * Largest merge body: a detached worker's base, last state and changes (at most
-   * detached-log-limit messages of at most max-body-bytes each; Settings refuses a product above
-   * 64 MiB). Parsed on a worker thread like every internal body.
-   */
-  static final int MERGE_MAX_BYTES = 64 * 1024 * 1024 + 64 * 1024;
-
-  private void readJson(HttpServerExchange ex, int max, java.util.function.Consumer<JsonNode> then) {
-    readJson(ex, max, false, then);
-  }
-
-  private void readJson(HttpServerExchange ex, int max, boolean offIoThread,
-      java.util.function.Consumer<JsonNode> then) {
-    if (ex.getRequestContentLength() > max) {
-      send(ex, tooLarge(max));
-      return;
-    }
-    // Undertow's own default (MAX_ENTITY_SIZE, 2 MB since 2.3) would cut any larger body short with
-    // its own 413; this call's limit is the one that holds.
-    ex.setMaxEntitySize(max);
-    ex.getRequestReceiver().setMaxBufferSize(max);
-    // A body that does not arrive in time (a stalled or abandoned client) closes the connection.
-    java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
-    org.xnio.XnioExecutor.Key deadline = ex.getIoThread().executeAfter(() -> {
-      if (settled.compareAndSet(false, true)) {
-        org.xnio.IoUtils.safeClose(ex.getConnection());
-      }
-    }, settings.bodyTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    ex.getRequestReceiver().receiveFullBytes((e, bytes) -> {
-      if (!settled.compareAndSet(false, true)) {
-        return;
-      }
-      deadline.remove();
-      if (offIoThread) {
-        e.dispatch(() -> {
-          try {
-            parsed(e, bytes, then);
-          } catch (RuntimeException failure) {
-            send(e, ErrorResponses.of(failure));
-          }
-        });
-      } else {
-        parsed(e, bytes, then);
-      }
-    }, (Receiver.ErrorCallback) (e, error) -> {
-      if (!settled.compareAndSet(false, true)) {
-        return;
-      }
-      deadline.remove();
-      send(e, error instanceof RequestTooBigException
-          ? tooLarge(max)
-          : ErrorResponses.of(Failure.BAD_REQUEST, "could not read the body: " + error.getMessage()));
-    });
-  }
-
-  private static void parsed(HttpServerExchange ex, byte[] bytes, java.util.function.Consumer<JsonNode> then) {
-    JsonNode body;
-    try {
-      body = Json.MAPPER.readTree(bytes);
-    } catch (Exception parse) {
-      body = null;
-    }
-    if (body == null || body.isMissingNode()) {
-      send(ex, ErrorResponses.of(Failure.BAD_JSON, "the body must be one JSON value, e.g. {\"reward\": 5}"));
-      return;
-    }
-    then.accept(body);
-  }
-
-  private static Answer tooLarge(int max) {
-    return ErrorResponses.of(Failure.BODY_TOO_LARGE, "the body is larger than the limit of " + max
-        + " bytes (setting max-body-bytes for worker messages; " + INTERNAL_MAX_BYTES + " for calls between nodes)");
   }
 
   private static long epochHeader(HttpServerExchange ex) {

@@ -1,6 +1,5 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.registry.ClusterPaths;
 import dev.ringleader.registry.DuplicateMemberException;
 import dev.ringleader.registry.Member;
@@ -12,25 +11,17 @@ import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.StopReason;
 import dev.ringleader.worker.WorkerType;
-import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.DefaultByteBufferPool;
 import java.io.Closeable;
-import java.net.BindException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,26 +36,24 @@ import org.slf4j.LoggerFactory;
 public final class RingleaderNode implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(RingleaderNode.class);
 
-  private enum State { LATENT, STARTED, LEAVING, CLOSED }
+  enum State { LATENT, STARTED, LEAVING, CLOSED }
 
   private final Settings settings;
   private final List<WorkerType<?>> workerTypes;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final long startedAt = System.currentTimeMillis();
-  /** The ZooKeeper connection as last reported to this node; written only by the state listener. */
-  private volatile ConnectionState zk = ConnectionState.LOST;
+  /** The ZooKeeper connection policy: serving checks and commit fencing. */
+  private SessionGuard session;
 
   private CuratorFramework client;
-  private Undertow http;
+  private HttpServer http;
   private PeerClient peers;
   private Membership membership;
   private RingStore ring;
   private Leadership leadership;
   private LocalSupervisor local;
   private NodeMetrics metrics;
-  private ExecutorService workerPool;
-  private ExecutorService coordinatorThread;
-  private ScheduledExecutorService timers;
+  private NodeThreads threads;
 
   public RingleaderNode(Settings settings, Collection<? extends WorkerType<?>> workerTypes) {
     this(settings, workerTypes, null, List.of());
@@ -127,13 +116,7 @@ public final class RingleaderNode implements Closeable {
     clusterEvents = new ClusterEvents(id, listeners);
     events = new EventLog(id);
     history = new OwnershipHistory(id);
-    workerPool = Executors.newFixedThreadPool(settings.workerThreads(), threads(id + "-worker"));
-    coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
-    timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
-    // What follows a timeout, a delay or a ring wait: never the JDK's delay thread, the common pool or
-    // a ZooKeeper or timer thread. Short, non-blocking continuations (a retry, a forward, a tell).
-    continuations = Executors.newFixedThreadPool(2, threads(id + "-async"));
-    rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
+    threads = new NodeThreads(id, settings.workerThreads());
 
     client = CuratorFrameworkFactory.builder()
         .connectString(settings.zk())
@@ -141,7 +124,9 @@ public final class RingleaderNode implements Closeable {
         .connectionTimeoutMs((int) settings.connectionTimeout().toMillis())
         .retryPolicy(new ExponentialBackoffRetry(100, 10, 2000))
         .build();
-    client.getConnectionStateListenable().addListener((c, s) -> onConnectionState(s));
+    session = new SessionGuard(settings, events, state::get, () -> handler != null, () -> ring.current(),
+        () -> local, this::triggerCoordinator);
+    client.getConnectionStateListenable().addListener((c, s) -> session.onConnectionState(s));
     client.start();
     try {
       if (!client.blockUntilConnected((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -158,9 +143,9 @@ public final class RingleaderNode implements Closeable {
       throw new StartupException("cannot use ZooKeeper at " + settings.zk() + ": " + e.getMessage(), e);
     }
 
-    names = new NameRegistry(client, paths, timers, continuations);
+    names = new NameRegistry(client, paths, threads.timers, threads.continuations);
     ring = new RingStore(client, paths);
-    Timeouts timeouts = new Timeouts(timers, continuations);
+    Timeouts timeouts = new Timeouts(threads.timers, threads.continuations);
     RingWaiter waiter = new RingWaiter(ring, timeouts);
     Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.JOINING);
     membership = new Membership(client, paths, self);
@@ -169,63 +154,36 @@ public final class RingleaderNode implements Closeable {
       clusterEvents.leadership(leadership.isLeader());
       triggerCoordinator();
     });
-    coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(), coordinatorThread);
+    coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(),
+        threads.coordinatorThread);
 
     // HTTP first (it answers 503 until the node is wired), so a busy port fails before joining.
-    http = Undertow.builder()
-        .addHttpListener(settings.port(), settings.host())
-        .setWorkerThreads(4)
-        // Bounds for slow or broken clients: a request's headers must arrive within 5 s of its first
-        // byte (bodies: body-timeout-ms, enforced in HttpApi), an idle keep-alive lasts 60 s.
-        .setServerOption(io.undertow.UndertowOptions.REQUEST_PARSE_TIMEOUT, 5_000)
-        .setServerOption(io.undertow.UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-        .setHandler(exchange -> {
-          HttpHandler h = handler;
-          if (h == null) {
-            HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id + " is starting; retry shortly"));
-          } else if (state.get() == State.CLOSED) {
-            // Draining after a leave: the JSON error of the API (Undertow's drain would answer an
-            // empty 503 without Retry-After).
-            HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id
-                + " has left the cluster and is finishing its last requests; retry on another node"));
-          } else {
-            h.handleRequest(exchange);
-          }
-        })
-        .build();
-    try {
-      http.start();
-    } catch (RuntimeException e) {
-      Throwable c = e.getCause() != null ? e.getCause() : e;
-      if (c instanceof BindException) {
-        throw new StartupException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-            + c.getMessage() + " (settings --host, --port)", e);
-      }
-      throw new StartupException("cannot start HTTP on " + settings.host() + ":" + settings.port() + ": " + c, e);
-    }
-    peers = new PeerClient(http.getWorker(), new DefaultByteBufferPool(false, 16 * 1024),
+    http = new HttpServer(settings, id, () -> handler, () -> state.get() == State.CLOSED);
+    http.start();
+    peers = new PeerClient(http.worker(), new DefaultByteBufferPool(false, 16 * 1024),
         settings.peerBindAddress(), timeouts);
     StateStore store = new StateStore();
     // A commit cut off by the leave leaves this node's store, so the leave does not hand it over.
     fence = new CommitFence(store::removeIfVersion);
-    replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics, rebalancerThread);
+    replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics);
+    rebalancer = new Rebalancer(id, settings, ring, membership, peers, store, threads.rebalancerThread);
     local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
-        workerPool, Scheduler.system(timers), metrics,
+        threads.workerPool, Scheduler.system(threads.timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
-        node -> membership.members().containsKey(node), history, this::zookeeperConnected,
-        () -> zookeeperConnected() && (pauses == null || !pauses.suspect()), settings.detachedLogLimit(), fence,
+        node -> membership.members().containsKey(node), history, session::zookeeperConnected,
+        session::mayCommitConsistent, settings.detachedLogLimit(), fence,
         (type, wid, message, key) -> calls.tell(type, wid, message, key));
-    replication.setLive(local::isLive);
+    rebalancer.setLive(local::isLive);
     replication.setRetryGate(fence::open);
     UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
     Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
-        this::cannotServe, timeouts);
+        session::cannotServe, timeouts);
     calls = new NodeCalls(id, router, types, timeouts, settings.forwardTimeout().multipliedBy(2));
-    resolver = new ConflictResolver(id, local, ring, membership, peers, unreachable, settings, events,
-        this::inTouchWithZooKeeper);
+    resolver = new ConflictResolver(id, local.detachedActivations(), ring, membership, peers, unreachable, settings,
+        events, session::inTouchWithZooKeeper);
     Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
-        this::notServingReason);
-    handoff = new Handoff(id, settings, membership, ring, local, replication, peers, events, resolver,
+        session::notServingReason);
+    handoff = new Handoff(id, settings, membership, ring, local, rebalancer, peers, events, resolver,
         this::endSession);
     drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
         resolver, this::leaveAsync).handler());
@@ -252,9 +210,8 @@ public final class RingleaderNode implements Closeable {
     } catch (Exception e) {
       throw new StartupException("cannot join the leader election: " + e, e);
     }
-    pauses = new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id);
-    pauses.start();
-    resolver.start(timers);
+    session.start(new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id));
+    resolver.start(threads.timers);
     registerGauges();
     log.info("node {} started: {} (cluster {}, zk {}, session timeout {} ms)", id, settings.advertiseUrl(),
         settings.cluster(), settings.zk(), settings.sessionTimeout().toMillis());
@@ -266,16 +223,14 @@ public final class RingleaderNode implements Closeable {
   /** The API's handler once the node is wired; null before (requests get 503). */
   private volatile HttpHandler handler;
   private Replication replication;
+  private Rebalancer rebalancer;
   private Handoff handoff;
   private GracefulShutdownHandler drain;
   private EventLog events;
   private OwnershipHistory history;
-  private PauseDetector pauses;
   private ConflictResolver resolver;
   /** The members last seen, to log who came and went; touched only by the membership listener. */
   private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
-  private ExecutorService rebalancerThread;
-  private ExecutorService continuations;
   private CommitFence fence;
   private NameRegistry names;
 
@@ -289,12 +244,12 @@ public final class RingleaderNode implements Closeable {
   private void registerGauges() {
     metrics.gauge("ringleader_workers_live", "workers live on this node", local::liveCount);
     metrics.gauge("ringleader_workers_detached", "activations serving without a global name (partition mode "
-        + "available), waiting for the conflict resolver", local::detachedCount);
+        + "available), waiting for the conflict resolver", local.detachedActivations()::detachedCount);
     metrics.gauge("ringleader_ring_epoch", "the ring epoch this node sees", () -> ring.current().epoch());
     metrics.gauge("ringleader_members", "members ZooKeeper lists", () -> membership.members().size());
     metrics.gauge("ringleader_leader", "1 when this node leads", () -> leadership.isLeader() ? 1 : 0);
     metrics.gauge("ringleader_zookeeper_connected", "1 when connected to ZooKeeper",
-        () -> zk == ConnectionState.CONNECTED || zk == ConnectionState.RECONNECTED ? 1 : 0);
+        () -> session.zookeeperConnected() ? 1 : 0);
   }
 
   private synchronized void onMembers() {
@@ -326,86 +281,10 @@ public final class RingleaderNode implements Closeable {
     events.add("ring", "epoch " + next.epoch() + ": " + String.join(", ", next.ring().nodes()));
     clusterEvents.ring(next.epoch(), next.ring().nodes());
     local.onRing(next.ring());
-    replication.onRing();
+    rebalancer.onRing();
     triggerCoordinator();
   }
 
-  /** The one place that reacts to the ZooKeeper connection. */
-  private void onConnectionState(ConnectionState s) {
-    zk = s;
-    switch (s) {
-      case CONNECTED -> log.info("node {} connected to ZooKeeper", settings.nodeId());
-      case SUSPENDED -> events.add("session", settings.nodeId() + " is cut off from ZooKeeper (suspended); "
-          + (settings.partitionMode() == PartitionMode.CONSISTENT ? "it refuses requests for its IDs"
-          : "its live workers keep serving"));
-      case LOST -> {
-        log.warn("node {} lost its ZooKeeper session: its names are gone; workers in partition mode consistent stop, "
-            + "those in mode available serve on detached", settings.nodeId());
-        events.add("session", settings.nodeId() + " lost its ZooKeeper session; its workers stop (partition mode "
-            + "consistent) or serve on detached until the conflict resolver merges them (available)");
-        if (local != null) {
-          local.onSessionLost();
-        }
-      }
-      case RECONNECTED -> {
-        log.info("node {} reconnected to ZooKeeper; re-reading the ring", settings.nodeId());
-        triggerCoordinator();
-      }
-      case READ_ONLY -> log.warn("node {} is connected to a read-only ZooKeeper server", settings.nodeId());
-    }
-  }
-
-  /** Why {@code /health} says this node does not serve (a leaving node drains), or null. */
-  String notServingReason() {
-    if (state.get() == State.LEAVING) {
-      return "node " + settings.nodeId() + " is leaving: handing its workers over";
-    }
-    return cannotServe(settings.partitionMode(), false);
-  }
-
-  /**
-   * True while this node may act on the cluster's state: serving or leaving, connected to ZooKeeper,
-   * and not suspecting a freeze (the conflict resolver runs only then).
-   */
-  private boolean inTouchWithZooKeeper() {
-    State s = state.get();
-    return (s == State.STARTED || s == State.LEAVING) && handler != null && zookeeperConnected()
-        && (pauses == null || !pauses.suspect());
-  }
-
-  /** True while the ZooKeeper connection is up (its session may still be an old one). */
-  private boolean zookeeperConnected() {
-    return zk == ConnectionState.CONNECTED || zk == ConnectionState.RECONNECTED;
-  }
-
-  /**
-   * Why this node cannot serve, right now, IDs of a type in partition mode {@code mode}: the IDs
-   * its ring gives it, or ({@code provisional}) IDs whose owner is unreachable; null when it can.
-   * A leaving node still serves them. In mode available a node cut off from ZooKeeper serves on.
-   */
-  String cannotServe(PartitionMode mode, boolean provisional) {
-    if ((state.get() != State.STARTED && state.get() != State.LEAVING) || handler == null) {
-      return "node " + settings.nodeId() + " is starting or stopped";
-    }
-    if (pauses != null && pauses.suspect()) {
-      return "node " + settings.nodeId() + " was frozen (GC pause or stopped process) and is checking its "
-          + "ZooKeeper session";
-    }
-    if (mode == PartitionMode.CONSISTENT && zk == ConnectionState.LOST) {
-      return "node " + settings.nodeId() + " has no ZooKeeper session";
-    }
-    if (mode == PartitionMode.CONSISTENT && zk == ConnectionState.SUSPENDED) {
-      return "node " + settings.nodeId() + " is cut off from ZooKeeper (partition-mode consistent)";
-    }
-    if (provisional) {
-      // A leaving node takes no new provisional work: its last resolver pass may already be over.
-      return state.get() == State.LEAVING ? "node " + settings.nodeId() + " is leaving" : null;
-    }
-    if (!ring.current().ring().contains(settings.nodeId())) {
-      return "node " + settings.nodeId() + " is not in the ring yet (epoch " + ring.current().epoch() + ")";
-    }
-    return null;
-  }
 
   /**
    * Leaves gracefully (docs/handoff.md): marks itself leaving, waits for the leader to take it out
@@ -455,10 +334,10 @@ public final class RingleaderNode implements Closeable {
             + "acknowledged: {}", settings.nodeId(), cut.size(), cut.size() > 20 ? cut.subList(0, 20) + "…" : cut);
       }
     }
-    if (workerPool != null && local != null && local.liveCount() > 0) {
-      workerPool.shutdownNow();
+    if (threads != null && local != null && local.liveCount() > 0) {
+      threads.workerPool.shutdownNow();
       try {
-        if (!workerPool.awaitTermination(2, TimeUnit.SECONDS)) {
+        if (!threads.workerPool.awaitTermination(2, TimeUnit.SECONDS)) {
           log.warn("node {}: worker threads still run handlers 2 s after they were interrupted; the session ends "
               + "anyway (their commits are refused by the sealed fence)", settings.nodeId());
         }
@@ -466,7 +345,7 @@ public final class RingleaderNode implements Closeable {
         Thread.currentThread().interrupt();
       }
     }
-    closeQuietly(pauses);
+    closeQuietly(session);
     closeQuietly(leadership);
     closeQuietly(membership);
     closeQuietly(client);
@@ -499,24 +378,17 @@ public final class RingleaderNode implements Closeable {
   private void shutdown() {
     closeQuietly(resolver);
     closeQuietly(names);
-    closeQuietly(pauses);
+    closeQuietly(session);
     closeQuietly(leadership);
     closeQuietly(membership);
     closeQuietly(ring);
     closeQuietly(client);
     closeQuietly(peers);
     if (http != null) {
-      try {
-        http.stop();
-      } catch (RuntimeException e) {
-        log.debug("stopping HTTP", e);
-      }
+      http.stop();
     }
-    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread,
-        continuations}) {
-      if (e != null) {
-        e.shutdownNow();
-      }
+    if (threads != null) {
+      threads.shutdownNow();
     }
     if (started) {
       log.info("node {} stopped", settings.nodeId());
@@ -532,15 +404,6 @@ public final class RingleaderNode implements Closeable {
     } catch (Exception e) {
       log.debug("closing {}", c, e);
     }
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   public Settings settings() {
@@ -573,6 +436,11 @@ public final class RingleaderNode implements Closeable {
   /** Tests: this node's replication (its batch hook). */
   Replication replication() {
     return replication;
+  }
+
+  /** Tests: this node's rebalancer (a re-replication pass on demand). */
+  Rebalancer rebalancer() {
+    return rebalancer;
   }
 
   /** How many workers are live on this node. */

@@ -133,10 +133,10 @@ final class SettingsReader {
         r.integer("worker-threads", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024),
         r.name("request-type", null),
         Map.copyOf(types));
-    if ((long) s.detachedLogLimit() * s.maxBodyBytes() > HttpApi.MERGE_MAX_BYTES) {
+    if ((long) s.detachedLogLimit() * s.maxBodyBytes() > BodyReader.MERGE_MAX_BYTES) {
       throw new SettingsException("invalid settings --detached-log-limit=" + s.detachedLogLimit() + " and --max-body-bytes="
           + s.maxBodyBytes() + ": a detached worker's changes (their product) must fit in one merge of at most "
-          + HttpApi.MERGE_MAX_BYTES + " bytes");
+          + BodyReader.MERGE_MAX_BYTES + " bytes");
     }
     if (s.nodeId() == null) {
       throw new SettingsException("missing setting --id: every node needs a unique name ([A-Za-z0-9_-]{1,64})");

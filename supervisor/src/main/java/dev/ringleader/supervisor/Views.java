@@ -185,8 +185,8 @@ final class Views {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("node", settings.nodeId());
     out.put("count", local.liveCount());
-    out.put("detached", local.detachedCount());
-    out.put("awaitingMerge", local.awaitingMerge());
+    out.put("detached", local.detachedActivations().detachedCount());
+    out.put("awaitingMerge", local.detachedActivations().awaitingMerge());
     out.put("workers", local.describe(WORKER_LIST_LIMIT));
     return Answer.ok(out);
   }

@@ -40,7 +40,7 @@ class BoundsTest {
 
   /**
    * A rebalance of many copies to one peer: the receiving node sees at most
-   * {@link Replication#MAX_BATCHES_IN_FLIGHT} of its batches at a time (each batch is held on the
+   * {@link Rebalancer#MAX_BATCHES_IN_FLIGHT} of its batches at a time (each batch is held on the
    * receiver until more arrive or 300 ms pass, so an unbounded sender shows), parsed off its IO threads.
    */
   @Test
@@ -73,7 +73,7 @@ class BoundsTest {
         monitor.notifyAll();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
         try {
-          while (inside.get() <= Replication.MAX_BATCHES_IN_FLIGHT && System.nanoTime() < deadline) {
+          while (inside.get() <= Rebalancer.MAX_BATCHES_IN_FLIGHT && System.nanoTime() < deadline) {
             monitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
           }
         } catch (InterruptedException e) {
@@ -82,10 +82,10 @@ class BoundsTest {
       }
       inside.decrementAndGet();
     });
-    cluster.node("node2").replication().rereplicate().get(60, TimeUnit.SECONDS);
+    cluster.node("node2").rebalancer().rereplicate().get(60, TimeUnit.SECONDS);
 
     assertEquals(10, received.get(), "every batch reached node1");
-    assertTrue(peak.get() <= Replication.MAX_BATCHES_IN_FLIGHT, "at most " + Replication.MAX_BATCHES_IN_FLIGHT
+    assertTrue(peak.get() <= Rebalancer.MAX_BATCHES_IN_FLIGHT, "at most " + Rebalancer.MAX_BATCHES_IN_FLIGHT
         + " batches in flight to one peer, saw " + peak.get());
     assertTrue(threads.stream().noneMatch(t -> t.contains("I/O")), "parsed off the IO threads: " + threads);
     assertEquals(200, Http.get(cluster.url("node1") + "/internal/replicas/counter/c" + (copies - 1)).status());
@@ -102,7 +102,7 @@ class BoundsTest {
     Http.Reply kept = Http.post(base + "/internal/replicas", fits);
     assertEquals(200, kept.status(), kept.body());
     String batch = "[" + String.join(",", java.util.Collections.nCopies(9, copy)) + "]";
-    assertTrue(batch.length() > HttpApi.INTERNAL_MAX_BYTES);
+    assertTrue(batch.length() > BodyReader.INTERNAL_MAX_BYTES);
     // The node answers 413 from the headers alone, before any of the body is read; a raw socket
     // shows it without racing the answer against a 9 MB upload (the JDK client may see a reset).
     Http.Reply tooLarge = rawPost(base, "/internal/replicas", batch.length());

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,9 +29,9 @@ import org.slf4j.LoggerFactory;
  *       {@link #queued} and set {@link #draining} to schedule the drain. They never block.
  *   <li>The drain (one executor task at a time; {@link #draining} is true from its scheduling
  *       until it finds the mailbox empty, including while a commit is in flight) is the only
- *       writer of {@link #committed}, {@link #restarts}, {@link #backoffUntil}, {@link #stopped}
- *       and the only user of {@link #crashes}. Successive drain tasks are ordered by the
- *       executor hand-off and the {@link #draining} flag.
+ *       writer of {@link #committed}, {@link #stopped} and the {@link #restarts} record (its crash
+ *       count, crash times and back-off). Successive drain tasks are ordered by the executor
+ *       hand-off and the {@link #draining} flag.
  *   <li>Timer tasks (the scheduler's thread) re-arm {@link #idleTimer} and call {@link #stop}.
  * </ul>
  *
@@ -79,14 +78,10 @@ final class Activation<S> implements Worker<S> {
 
   /** The last committed snapshot; written by the drain only. */
   private volatile Snapshot<S> committed;
-  /** Crashes of this activation; written by the drain only. */
-  private volatile int restarts;
-  /** End of the current back-off, or null; written by the drain only, read lazily against now. */
-  private volatile Instant backoffUntil;
+  /** Crashes, their recent times and the back-off; written by the drain only. */
+  private final Restarts restarts;
   /** True once the stop marker was handled; written by the drain only. */
   private volatile boolean stopped;
-  /** Recent crash times inside the restart window; drain only; null until the first crash. */
-  private ArrayList<Instant> crashes;
 
   /** When the last message was accepted; any caller thread. */
   private volatile Instant lastActivity;
@@ -113,6 +108,7 @@ final class Activation<S> implements Worker<S> {
     this.startedAt = startedAt;
     this.expiresAt = limits.maxLifetime().isZero() ? null : startedAt.plus(limits.maxLifetime());
     this.lastActivity = startedAt;
+    this.restarts = new Restarts(key, limits);
   }
 
   /** Sets the first snapshot and arms the timers; called once, by the runtime, before publishing. */
@@ -168,7 +164,7 @@ final class Activation<S> implements Worker<S> {
 
   @Override
   public int restarts() {
-    return restarts;
+    return restarts.count();
   }
 
   @Override
@@ -179,7 +175,7 @@ final class Activation<S> implements Worker<S> {
     if (stopRequest != null) {
       return Status.STOPPING;
     }
-    return backoffRemaining(runtime.scheduler.now()) != null ? Status.BACKOFF : Status.RUNNING;
+    return restarts.backoffRemaining(runtime.scheduler.now()) != null ? Status.BACKOFF : Status.RUNNING;
   }
 
   @Override
@@ -198,11 +194,11 @@ final class Activation<S> implements Worker<S> {
   public CompletableFuture<Object> tell(JsonNode message, String requestKey) {
     Objects.requireNonNull(message, "message");
     if (stopRequest != null) {
-      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
+      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts.count()));
     }
-    Duration wait = backoffRemaining(runtime.scheduler.now());
+    Duration wait = restarts.backoffRemaining(runtime.scheduler.now());
     if (wait != null) {
-      return CompletableFuture.failedFuture(WorkerFailure.backoff(key, restarts, wait));
+      return CompletableFuture.failedFuture(WorkerFailure.backoff(key, restarts.count(), wait));
     }
     CompletableFuture<Object> reply = new CompletableFuture<>();
     return enqueue(new Envelope.Tell(message, requestKey, reply), reply);
@@ -211,11 +207,11 @@ final class Activation<S> implements Worker<S> {
   @Override
   public CompletableFuture<Object> read() {
     if (stopRequest != null) {
-      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
+      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts.count()));
     }
-    Duration wait = backoffRemaining(runtime.scheduler.now());
+    Duration wait = restarts.backoffRemaining(runtime.scheduler.now());
     if (wait != null) {
-      return CompletableFuture.failedFuture(WorkerFailure.backoff(key, restarts, wait));
+      return CompletableFuture.failedFuture(WorkerFailure.backoff(key, restarts.count(), wait));
     }
     CompletableFuture<Object> reply = new CompletableFuture<>();
     return enqueue(new Envelope.Read(reply), reply);
@@ -225,7 +221,7 @@ final class Activation<S> implements Worker<S> {
   public CompletableFuture<Object> mergeIn(DuplicateLineage<S> other) {
     Objects.requireNonNull(other, "other");
     if (stopRequest != null) {
-      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts));
+      return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts.count()));
     }
     CompletableFuture<Object> reply = new CompletableFuture<>();
     return enqueue(new Envelope.Merge<>(other, reply), reply);
@@ -251,7 +247,7 @@ final class Activation<S> implements Worker<S> {
     if (queued.incrementAndGet() > limits.mailboxCapacity()) {
       queued.decrementAndGet();
       return CompletableFuture.failedFuture(
-          WorkerFailure.mailboxFull(key, restarts, limits.mailboxCapacity()));
+          WorkerFailure.mailboxFull(key, restarts.count(), limits.mailboxCapacity()));
     }
     lastActivity = runtime.scheduler.now();
     mailbox.add(envelope);
@@ -309,22 +305,19 @@ final class Activation<S> implements Worker<S> {
       return true;
     }
     if (stopped || executorRejected) {
-      fail(envelope, WorkerFailure.stopped(key, restarts));
+      fail(envelope, WorkerFailure.stopped(key, restarts.count()));
       return true;
     }
     if (envelope instanceof Envelope.Merge<?> merge) {
       return handleMerge((Envelope.Merge<S>) merge);
     }
     Instant now = runtime.scheduler.now();
-    Duration wait = backoffRemaining(now);
+    Duration wait = restarts.backoffRemaining(now);
     if (wait != null) {
-      fail(envelope, WorkerFailure.backoff(key, restarts, wait));
+      fail(envelope, WorkerFailure.backoff(key, restarts.count(), wait));
       return true;
     }
-    if (backoffUntil != null) {
-      backoffUntil = null;
-      LOG.info("worker {} back-off is over; serving again", key);
-    }
+    restarts.serving();
     if (envelope instanceof Envelope.Tell tell) {
       return handleTell(tell, now);
     }
@@ -440,7 +433,7 @@ final class Activation<S> implements Worker<S> {
         : error;
     LOG.warn("worker {}: commit of version {} failed; not acknowledged, rolled back", key, next.version(), cause);
     future.completeExceptionally(
-        WorkerFailure.notAcknowledged(key, restarts, next.version(), cause));
+        WorkerFailure.notAcknowledged(key, restarts.count(), next.version(), cause));
   }
 
   /** A handler threw: the state stays the last committed one; maybe start a back-off. */
@@ -448,30 +441,7 @@ final class Activation<S> implements Worker<S> {
     if (crash instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
-    int count = restarts + 1;
-    restarts = count;
-    RestartPolicy policy = limits.restartPolicy();
-    if (crashes == null) {
-      crashes = new ArrayList<>(policy.maxRestarts() + 1);
-    }
-    crashes.removeIf(at -> policy.expired(at, now));
-    crashes.add(now);
-    LOG.warn(
-        "worker {} crashed; restarted with its last committed state (version {}), restart {}",
-        key,
-        committed.version(),
-        count,
-        crash);
-    if (policy.shouldBackOff(crashes, now)) {
-      backoffUntil = now.plus(policy.backoff());
-      LOG.warn(
-          "worker {} crashed {} times within {}; backing off until {}",
-          key,
-          crashes.size(),
-          policy.window(),
-          backoffUntil);
-      crashes.clear();
-    }
+    int count = restarts.crashed(crash, now, committed.version());
     future.completeExceptionally(WorkerFailure.crashed(key, count, crash));
   }
 
@@ -532,12 +502,6 @@ final class Activation<S> implements Worker<S> {
     if (timer != null) {
       timer.cancel();
     }
-  }
-
-  /** The rest of the back-off at {@code now}, or null when the worker is not backing off. */
-  private Duration backoffRemaining(Instant now) {
-    Instant until = backoffUntil;
-    return until != null && now.isBefore(until) ? Duration.between(now, until) : null;
   }
 
   @Override
