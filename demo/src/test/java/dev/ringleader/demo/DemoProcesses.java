@@ -2,7 +2,6 @@ package dev.ringleader.demo;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -126,11 +125,7 @@ final class DemoProcesses implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return dev.ringleader.faults.LoopbackPorts.free(); // below the ephemeral range: no race with clients
   }
 
   static void pause() {

@@ -3,7 +3,6 @@ package dev.ringleader.supervisor;
 import dev.ringleader.faults.TcpProxy;
 import dev.ringleader.worker.WorkerType;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -266,12 +265,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return dev.ringleader.faults.LoopbackPorts.free(); // below the ephemeral range: no race with clients
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.ringleader.demo.chaos;
 import dev.ringleader.faults.TcpProxy;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,10 +240,8 @@ final class ChaosCluster implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return dev.ringleader.faults.LoopbackPorts.free(); // below the ephemeral range: no race with clients
   }
 
   /**
