@@ -24,7 +24,7 @@ final class BodyReader {
    * copies of 32 KB on average); a single state larger than this cannot be copied (its commit is
    * not acknowledged). Larger bodies get 413 before they are read.
    */
-  static final int INTERNAL_MAX_BYTES = 8 * 1024 * 1024;
+  static final int INTERNAL_MAX_BYTES = PeerClient.INTERNAL_MAX_BYTES;
 
   /**
    * Reads an internal call's body (up to {@link #INTERNAL_MAX_BYTES}) and parses it and runs

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 final class HttpApi {
   /** IDs are single path segments that are also valid znode names. */
-  static final Pattern ID = Pattern.compile("[A-Za-z0-9._~:@-]{1,128}");
+  static final Pattern ID = WorkerIds.ID;
 
   private final Router router;
   private final Replication replication;

@@ -34,6 +34,9 @@ import org.xnio.XnioWorker;
  * closed (so a late answer is never read as the answer to another request).
  */
 final class PeerClient implements Closeable {
+  /** The largest body of a call between nodes (a replica batch, a handoff, a merge). */
+  static final int INTERNAL_MAX_BYTES = 8 * 1024 * 1024;
+
   static final int MAX_IDLE = 64;
 
   private final XnioWorker worker;

@@ -142,7 +142,7 @@ final class Rebalancer {
 
   /**
    * Cuts copies into batches of at most {@link Replication#BATCH} copies and at most
-   * {@link BodyReader#INTERNAL_MAX_BYTES} bytes (a copy larger than that alone goes alone, and is
+   * {@link PeerClient#INTERNAL_MAX_BYTES} bytes (a copy larger than that alone goes alone, and is
    * refused with 413: logged, not delivered).
    */
   static List<Batch> batches(List<ReplicaCopy> copies) {
@@ -153,7 +153,7 @@ final class Rebalancer {
     for (ReplicaCopy c : copies) {
       String json = Json.MAPPER.valueToTree(c).toString();
       long size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L; // and a comma
-      if (!keys.isEmpty() && (keys.size() >= Replication.BATCH || bytes + size > BodyReader.INTERNAL_MAX_BYTES)) {
+      if (!keys.isEmpty() && (keys.size() >= Replication.BATCH || bytes + size > PeerClient.INTERNAL_MAX_BYTES)) {
         out.add(new Batch(body.append(']').toString(), keys));
         body = new StringBuilder("[");
         bytes = 2;
