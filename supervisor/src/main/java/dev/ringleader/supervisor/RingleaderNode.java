@@ -1,5 +1,32 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.supervisor.internal.activation.CommitFence;
+import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
+import dev.ringleader.supervisor.internal.activation.OwnershipHistory;
+import dev.ringleader.supervisor.internal.activation.WorkerTypes;
+import dev.ringleader.supervisor.internal.coordinator.Leadership;
+import dev.ringleader.supervisor.internal.coordinator.RingCoordinator;
+import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
+import dev.ringleader.supervisor.internal.handoff.ConflictResolver;
+import dev.ringleader.supervisor.internal.handoff.Handoff;
+import dev.ringleader.supervisor.internal.http.HttpApi;
+import dev.ringleader.supervisor.internal.http.HttpServer;
+import dev.ringleader.supervisor.internal.http.NodeCalls;
+import dev.ringleader.supervisor.internal.http.Views;
+import dev.ringleader.supervisor.internal.node.ClusterEvents;
+import dev.ringleader.supervisor.internal.node.EventLog;
+import dev.ringleader.supervisor.internal.node.NodeMetrics;
+import dev.ringleader.supervisor.internal.node.NodeThreads;
+import dev.ringleader.supervisor.internal.node.Timeouts;
+import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.replication.Rebalancer;
+import dev.ringleader.supervisor.internal.replication.Replication;
+import dev.ringleader.supervisor.internal.replication.StateStore;
+import dev.ringleader.supervisor.internal.routing.Router;
+import dev.ringleader.supervisor.internal.routing.UnreachablePeers;
+import dev.ringleader.supervisor.internal.session.PauseDetector;
+import dev.ringleader.supervisor.internal.session.SessionGuard;
+
 import dev.ringleader.registry.ClusterPaths;
 import dev.ringleader.registry.DuplicateMemberException;
 import dev.ringleader.registry.Member;
@@ -36,7 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class RingleaderNode implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(RingleaderNode.class);
 
-  enum State { LATENT, STARTED, LEAVING, CLOSED }
+  public enum State { LATENT, STARTED, LEAVING, CLOSED }
 
   private final Settings settings;
   private final List<WorkerType<?>> workerTypes;

@@ -2,6 +2,7 @@ package dev.ringleader.supervisor;
 
 import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.registry.Ring;
+import dev.ringleader.supervisor.internal.http.BodyReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;

@@ -1,5 +1,8 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.supervisor.internal.http.NodeCalls;
+import dev.ringleader.supervisor.internal.node.Json;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.call.CallException;
 import dev.ringleader.worker.WorkerKey;

@@ -1,5 +1,10 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.supervisor.internal.http.BodyReader;
+import dev.ringleader.supervisor.internal.http.HttpApi;
+import dev.ringleader.supervisor.internal.replication.Rebalancer;
+import dev.ringleader.supervisor.internal.replication.Replication;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.supervisor.internal.activation.CommitFence;
+import dev.ringleader.supervisor.internal.node.Json;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

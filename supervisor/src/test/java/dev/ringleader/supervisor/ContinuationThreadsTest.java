@@ -1,5 +1,9 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
+import dev.ringleader.supervisor.internal.node.Timeouts;
+import dev.ringleader.supervisor.internal.peer.PeerClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.supervisor.internal.routing.Router;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.supervisor.internal.node.Json;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,0 +1,116 @@
+package dev.ringleader.supervisor.internal.node;
+
+import dev.ringleader.worker.StopReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The node's metrics, in a Micrometer registry rendered as Prometheus text at {@code /metrics}. */
+public final class NodeMetrics {
+  /** Rendered at {@code /metrics}. */
+  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Where meters are registered: the Prometheus registry, and the embedding application's if it gave one. */
+  private final io.micrometer.core.instrument.MeterRegistry registry;
+  private final String node;
+
+  public NodeMetrics(String node) {
+    this(node, null);
+  }
+
+  public NodeMetrics(String node, io.micrometer.core.instrument.MeterRegistry application) {
+    this.node = node;
+    if (application == null) {
+      prometheus.config().commonTags("node", node);
+      registry = prometheus;
+    } else {
+      var both = new io.micrometer.core.instrument.composite.CompositeMeterRegistry();
+      both.add(prometheus);
+      both.add(application);
+      both.config().commonTags("node", node);
+      registry = both;
+    }
+  }
+
+  public void gauge(String name, String help, Supplier<Number> value) {
+    io.micrometer.core.instrument.Gauge.builder(name, value).description(help).register(registry);
+  }
+
+  /** Meters on the request path, built once per tag combination (building one per request is costly). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Timer> requestTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> forwardCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  public void request(String type, String kind, int status, long nanos) {
+    requestTimers.computeIfAbsent(type + '|' + kind + '|' + status, k -> Timer.builder("ringleader_requests")
+            .description("requests answered by this node, by worker type, kind and outcome")
+            .tag("type", type).tag("kind", kind.toLowerCase(Locale.ROOT)).tag("status", Integer.toString(status))
+            .publishPercentileHistogram()
+            .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void forwarded(String outcome) {
+    forwardCounters.computeIfAbsent(outcome, o -> Counter.builder("ringleader_forwards")
+        .description("requests forwarded to the owner node").tag("outcome", o).register(registry)).increment();
+  }
+
+  public void activated(String type) {
+    Counter.builder("ringleader_activations").description("workers activated on this node")
+        .tag("type", type).register(registry).increment();
+  }
+
+  public void passivated(String type, StopReason reason) {
+    Counter.builder("ringleader_passivations").description("workers stopped on this node, by reason")
+        .tag("type", type).tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+  }
+
+  public void restarted(String type) {
+    Counter.builder("ringleader_restarts").description("worker handler crashes followed by a restart")
+        .tag("type", type).register(registry).increment();
+  }
+
+  /** An ID moved: "in" when this node activated it from another node's state, "out" when it handed one over. */
+  public void handoff(String type, String direction) {
+    Counter.builder("ringleader_handoffs").description("workers handed over between nodes")
+        .tag("type", type).tag("direction", direction).register(registry).increment();
+  }
+
+  public void failover(String type) {
+    Counter.builder("ringleader_failovers").description("workers activated from the copy of a dead node's worker")
+        .tag("type", type).register(registry).increment();
+  }
+
+  /** An activation began to serve without its name or its backups (partition mode available). */
+  public void detached(String type) {
+    Counter.builder("ringleader_detached_activations")
+        .description("activations that served without a global name (provisional, or session lost)")
+        .tag("type", type).register(registry).increment();
+  }
+
+  /**
+   * The conflict resolver merged a duplicate activation's state: "survived" on the node whose worker
+   * took the other's state in, "merged_away" on the node whose detached activation gave way.
+   */
+  public void conflictResolved(String type, String role) {
+    Counter.builder("ringleader_conflicts_resolved")
+        .description("duplicate activations whose states the conflict resolver merged, by role")
+        .tag("type", type).tag("role", role).register(registry).increment();
+  }
+
+  public void replicated(boolean ok, long nanos) {
+    Timer.builder("ringleader_replication")
+        .description("copies of committed state to backups: time until held by R nodes, by outcome")
+        .tag("outcome", ok ? "held" : "failed")
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public String scrape() {
+    return prometheus.scrape();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.ringleader.supervisor.internal.node;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads of one node, all daemons named after it; {@link #shutdownNow} stops them all at once.
+ */
+public final class NodeThreads {
+  /** Runs worker handlers (setting worker-threads). */
+  public final ExecutorService workerPool;
+  /** The ring coordinator's single thread. */
+  public final ExecutorService coordinatorThread;
+  /** The node's timer thread. */
+  public final ScheduledExecutorService timers;
+  /**
+   * What follows a timeout, a delay or a ring wait: never the JDK's delay thread, the common pool or
+   * a ZooKeeper or timer thread. Short, non-blocking continuations (a retry, a forward, a tell).
+   */
+  public final ExecutorService continuations;
+  /** Re-replication passes, one at a time. */
+  public final ExecutorService rebalancerThread;
+
+  public NodeThreads(String id, int workerThreads) {
+    workerPool = Executors.newFixedThreadPool(workerThreads, threads(id + "-worker"));
+    coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
+    timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
+    continuations = Executors.newFixedThreadPool(2, threads(id + "-async"));
+    rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
+  }
+
+  public void shutdownNow() {
+    for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread,
+        continuations}) {
+      e.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

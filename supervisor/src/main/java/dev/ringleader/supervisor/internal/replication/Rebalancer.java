@@ -1,0 +1,206 @@
+package dev.ringleader.supervisor.internal.replication;
+
+import dev.ringleader.supervisor.Settings;
+import dev.ringleader.supervisor.internal.coordinator.CoalescingTask;
+import dev.ringleader.supervisor.internal.node.Json;
+import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerLanes;
+
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.Ring;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.worker.WorkerKey;
+import io.undertow.util.Methods;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves copies of worker state where the ring wants them: re-replication after a ring change
+ * (scenario 5 of {@code docs/replication.md}) and the push of a joining node's copies
+ * ({@code docs/handoff.md}). The copy made on every commit is {@link Replication}'s.
+ *
+ * <p>Locks: none across I/O. Re-replication runs on its own single thread and a burst of ring
+ * changes collapses into one pass; at most {@link #MAX_BATCHES_IN_FLIGHT} batches go to one peer.
+ */
+public final class Rebalancer {
+  private static final Logger log = LoggerFactory.getLogger(Rebalancer.class);
+  /** At most this many batches of copies are in flight to one peer from this node (scenario 5). */
+  public static final int MAX_BATCHES_IN_FLIGHT = 2;
+
+  private final String self;
+  private final Settings settings;
+  private final RingStore ring;
+  private final Membership membership;
+  private final PeerClient peers;
+  private final StateStore store;
+  private final CoalescingTask passes;
+  /** Batches of re-replication and join pushes: at most {@link #MAX_BATCHES_IN_FLIGHT} per peer. */
+  private final PeerLanes batchLanes = new PeerLanes(MAX_BATCHES_IN_FLIGHT);
+  /** Keys this node must not drop in a re-replication pass (its live workers); set by the node. */
+  private volatile Predicate<WorkerKey> live = k -> false;
+
+  public Rebalancer(String self, Settings settings, RingStore ring, Membership membership, PeerClient peers,
+      StateStore store, ExecutorService rebalancer) {
+    this.self = self;
+    this.settings = settings;
+    this.ring = ring;
+    this.membership = membership;
+    this.peers = peers;
+    this.store = store;
+    this.passes = new CoalescingTask(rebalancer, this::pass);
+  }
+
+  public void setLive(Predicate<WorkerKey> live) {
+    this.live = live;
+  }
+
+  /** Asks for a re-replication pass; cheap, from any thread. */
+  public void onRing() {
+    if (settings.replication() > 1) {
+      passes.trigger();
+    }
+  }
+
+  private void pass() {
+    try {
+      rereplicate().get(settings.forwardTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("re-replication did not finish in time: {}", e.toString());
+    }
+  }
+
+  /**
+   * Scenario 5: sends every copy this node keeps to the other nodes of its preference list under
+   * the current ring, and drops the copies this node no longer needs once a node of the list has
+   * acknowledged them. Completes when every batch was answered.
+   */
+  public CompletableFuture<Void> rereplicate() {
+    Ring r = ring.current().ring();
+    if (r.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Map<String, List<ReplicaCopy>> outgoing = new HashMap<>();
+    Map<WorkerKey, StoredState> toDrop = new HashMap<>();
+    for (WorkerKey key : store.keys()) {
+      StoredState s = store.get(key);
+      if (s == null) {
+        continue;
+      }
+      List<String> prefs = r.preferenceList(key.type(), key.id(), settings.replication());
+      for (String node : prefs) {
+        if (!node.equals(self)) {
+          outgoing.computeIfAbsent(node, n -> new ArrayList<>()).add(ReplicaCopy.of(key, s));
+        }
+      }
+      if (!prefs.contains(self) && !live.test(key)) {
+        toDrop.put(key, s);
+      }
+    }
+    return push(outgoing).thenAccept(delivered -> {
+      int dropped = 0;
+      for (Map.Entry<WorkerKey, StoredState> d : toDrop.entrySet()) {
+        if (delivered.contains(d.getKey()) && store.removeIfSame(d.getKey(), d.getValue())) {
+          dropped++;
+        }
+      }
+      log.info("node {} re-replicated for ring epoch {}: {} copies sent, {} no longer needed here dropped",
+          self, r.epoch(), outgoing.values().stream().mapToInt(List::size).sum(), dropped);
+    });
+  }
+
+  /**
+   * A joining node's request (docs/handoff.md): sends it every copy it will hold once it is in the
+   * ring, i.e. whose preference list in the current ring plus the joiner contains the joiner.
+   */
+  public CompletableFuture<Integer> pushToJoiner(String joiner, int weight) {
+    Ring current = ring.current().ring();
+    List<dev.ringleader.registry.RingMember> members = new ArrayList<>(current.spec().members());
+    members.removeIf(m -> m.node().equals(joiner));
+    members.add(new dev.ringleader.registry.RingMember(joiner, weight));
+    Ring prospective = Ring.of(new dev.ringleader.registry.RingSpec(current.epoch() + 1,
+        current.isEmpty() ? settings.vnodes() : current.spec().vnodes(), members));
+    List<ReplicaCopy> copies = new ArrayList<>();
+    for (WorkerKey key : store.keys()) {
+      StoredState s = store.get(key);
+      if (s != null && prospective.preferenceList(key.type(), key.id(), settings.replication()).contains(joiner)) {
+        copies.add(ReplicaCopy.of(key, s));
+      }
+    }
+    return push(Map.of(joiner, copies)).thenApply(delivered -> {
+      log.info("node {} sent {} copies to joining node {}", self, delivered.size(), joiner);
+      return delivered.size();
+    });
+  }
+
+  /** One {@code POST /internal/replicas} body and the keys of its copies. */
+  private record Batch(String body, List<WorkerKey> keys) {}
+
+  /**
+   * Cuts copies into batches of at most {@link Replication#BATCH} copies and at most
+   * {@link PeerClient#INTERNAL_MAX_BYTES} bytes (a copy larger than that alone goes alone, and is
+   * refused with 413: logged, not delivered).
+   */
+  static List<Batch> batches(List<ReplicaCopy> copies) {
+    List<Batch> out = new ArrayList<>();
+    StringBuilder body = new StringBuilder("[");
+    long bytes = 2; // the brackets
+    List<WorkerKey> keys = new ArrayList<>();
+    for (ReplicaCopy c : copies) {
+      String json = Json.MAPPER.valueToTree(c).toString();
+      long size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L; // and a comma
+      if (!keys.isEmpty() && (keys.size() >= Replication.BATCH || bytes + size > PeerClient.INTERNAL_MAX_BYTES)) {
+        out.add(new Batch(body.append(']').toString(), keys));
+        body = new StringBuilder("[");
+        bytes = 2;
+        keys = new ArrayList<>();
+      }
+      if (!keys.isEmpty()) {
+        body.append(',');
+      }
+      body.append(json);
+      bytes += size;
+      keys.add(c.key());
+    }
+    if (!keys.isEmpty()) {
+      out.add(new Batch(body.append(']').toString(), keys));
+    }
+    return out;
+  }
+
+  /** Sends batches of copies; completes with the keys some node acknowledged. */
+  private CompletableFuture<Set<WorkerKey>> push(Map<String, List<ReplicaCopy>> outgoing) {
+    Set<WorkerKey> delivered = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    for (Map.Entry<String, List<ReplicaCopy>> e : outgoing.entrySet()) {
+      Member m = membership.members().get(e.getKey());
+      if (m == null) {
+        continue;
+      }
+      for (Batch batch : batches(e.getValue())) {
+        sends.add(batchLanes.submit(m.node(), () -> peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(),
+                batch.body(), settings.forwardTimeout()))
+            .thenAccept(resp -> {
+              if (resp.status() == 200) {
+                batch.keys().forEach(delivered::add);
+              } else {
+                log.warn("node {} did not keep a batch of {} copies: {} {}", e.getKey(), batch.keys().size(),
+                    resp.status(), resp.body());
+              }
+            })
+            .exceptionally(err -> null));
+      }
+    }
+    return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> delivered);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.ringleader.supervisor.internal.replication;
+
+import dev.ringleader.supervisor.internal.node.Json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.worker.Snapshot;
+import java.util.Comparator;
+import java.util.Map;
+
+/**
+ * A worker's committed state as nodes keep and exchange it: JSON, with the worker's monotonic
+ * version so that a late or repeated copy never replaces a newer one, and the stamp of the
+ * activation that committed it, so that two copies of one version (two activations that both
+ * believed they owned the ID) are told apart and ordered alike on every node (docs/replication.md,
+ * scenario 2b).
+ *
+ * @param version the snapshot's version (0 for a fresh worker, +1 per committed change)
+ * @param state the state as JSON
+ * @param recentReplies recent idempotency keys and their replies
+ * @param owner the node that committed this version (null when unknown)
+ * @param epoch the ring epoch the committing node had when it committed (0 when unknown: a copy
+ *     from a node that predates the stamp)
+ * @param incarnation the committing activation's incarnation on its node (0 when unknown)
+ */
+public record StoredState(long version, JsonNode state, Map<String, JsonNode> recentReplies, String owner, long epoch,
+    long incarnation) {
+  /**
+   * The order of copies, the same on every node: version, then ring epoch (of two activations that
+   * committed the same version, the one that committed under the newer ring is the one a newer
+   * owner continues), then owner (a copy naming no owner first), then incarnation. Only a
+   * deterministic tie-break beyond the epoch: arrival order must never decide.
+   */
+  static final Comparator<StoredState> ORDER = Comparator.comparingLong(StoredState::version)
+      .thenComparingLong(StoredState::epoch)
+      .thenComparing(StoredState::owner, Comparator.nullsFirst(Comparator.naturalOrder()))
+      .thenComparingLong(StoredState::incarnation);
+
+  public StoredState {
+    recentReplies = recentReplies == null ? Map.of() : recentReplies;
+  }
+
+  /** The snapshot a worker committed on node {@code owner}, with no stamp (epoch and incarnation 0). */
+  public static StoredState of(Snapshot<?> snapshot, String owner) {
+    return of(snapshot, owner, 0, 0);
+  }
+
+  /** The snapshot activation {@code incarnation} committed on node {@code owner} under ring {@code epoch}. */
+  public static StoredState of(Snapshot<?> snapshot, String owner, long epoch, long incarnation) {
+    return new StoredState(snapshot.version(), Json.MAPPER.valueToTree(snapshot.state()), snapshot.recentReplies(),
+        owner, epoch, incarnation);
+  }
+
+  /** A copy sent by another node, or null when the JSON is not one (no state, negative version). */
+  public static StoredState fromJson(JsonNode body) {
+    try {
+      StoredState s = Json.MAPPER.treeToValue(body, StoredState.class);
+      return s == null || s.state() == null || s.version() < 0 ? null : s;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** True when this copy comes after {@code other} in {@link #ORDER} (always, when there is none). */
+  public boolean newerThan(StoredState other) {
+    return other == null || ORDER.compare(this, other) > 0;
+  }
+
+  /** True when both are the same commit: same version by the same activation of the same node. */
+  boolean sameCommit(StoredState other) {
+    return other != null && version == other.version && incarnation == other.incarnation
+        && java.util.Objects.equals(owner, other.owner);
+  }
+}
