@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link CallError} is the nodes' vocabulary: every failure the supervisor can answer with
- * ({@code dev.ringleader.supervisor.Failure}, read by reflection) has a CallError with the same
+ * ({@code dev.ringleader.supervisor.internal.failure.Failure}, read by reflection) has a CallError with the same
  * code, status and retryability, and CallError has no server code the supervisor lacks.
  */
 class VocabularyTest {
   @Test
   void callErrorsAreTheSupervisorsFailures() throws Exception {
-    Class<?> failure = Class.forName("dev.ringleader.supervisor.Failure");
+    Class<?> failure = Class.forName("dev.ringleader.supervisor.internal.failure.Failure");
     Field status = failure.getDeclaredField("status");
     Field code = failure.getDeclaredField("code");
     status.setAccessible(true);

@@ -1,5 +1,13 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.registry.ClusterPaths;
+import dev.ringleader.registry.DuplicateMemberException;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.MemberStatus;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.NameRegistry;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.supervisor.internal.activation.CommitFence;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.activation.OwnershipHistory;
@@ -26,21 +34,12 @@ import dev.ringleader.supervisor.internal.routing.Router;
 import dev.ringleader.supervisor.internal.routing.UnreachablePeers;
 import dev.ringleader.supervisor.internal.session.PauseDetector;
 import dev.ringleader.supervisor.internal.session.SessionGuard;
-
-import dev.ringleader.registry.ClusterPaths;
-import dev.ringleader.registry.DuplicateMemberException;
-import dev.ringleader.registry.Member;
-import dev.ringleader.registry.MemberStatus;
-import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.NameRegistry;
-import dev.ringleader.registry.RingStore;
-import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.StopReason;
 import dev.ringleader.worker.WorkerType;
+import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
-import io.undertow.server.DefaultByteBufferPool;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Collection;

@@ -1,8 +1,8 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.registry.Ring;
 import dev.ringleader.supervisor.internal.http.BodyReader;
+import dev.ringleader.worker.PartitionMode;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;

@@ -1,10 +1,9 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.supervisor.internal.http.NodeCalls;
-import dev.ringleader.supervisor.internal.node.Json;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.call.CallException;
+import dev.ringleader.supervisor.internal.http.NodeCalls;
+import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.worker.WorkerKey;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,13 +1,12 @@
 package dev.ringleader.supervisor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.ringleader.supervisor.internal.http.BodyReader;
 import dev.ringleader.supervisor.internal.http.HttpApi;
 import dev.ringleader.supervisor.internal.replication.Rebalancer;
 import dev.ringleader.supervisor.internal.replication.Replication;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

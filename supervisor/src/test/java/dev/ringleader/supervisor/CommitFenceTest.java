@@ -1,18 +1,17 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.supervisor.internal.activation.CommitFence;
-import dev.ringleader.supervisor.internal.node.Json;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ringleader.supervisor.internal.activation.CommitFence;
+import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.worker.Committer;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.Snapshot;
 import dev.ringleader.worker.Worker;
-import dev.ringleader.worker.WorkerRuntime;
 import dev.ringleader.worker.WorkerKey;
+import dev.ringleader.worker.WorkerRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

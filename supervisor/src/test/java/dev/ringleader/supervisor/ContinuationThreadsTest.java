@@ -1,9 +1,5 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
-import dev.ringleader.supervisor.internal.node.Timeouts;
-import dev.ringleader.supervisor.internal.peer.PeerClient;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +8,9 @@ import dev.ringleader.registry.ClusterPaths;
 import dev.ringleader.registry.RingSpec;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.registry.RingWrite;
+import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
+import dev.ringleader.supervisor.internal.node.Timeouts;
+import dev.ringleader.supervisor.internal.peer.PeerClient;
 import io.undertow.Undertow;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.util.Methods;

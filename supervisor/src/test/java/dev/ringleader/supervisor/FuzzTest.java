@@ -1,10 +1,9 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.supervisor.internal.routing.Router;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ringleader.supervisor.internal.routing.Router;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

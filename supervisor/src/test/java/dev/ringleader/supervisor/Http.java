@@ -1,8 +1,7 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.supervisor.internal.node.Json;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.supervisor.internal.node.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,13 +1,12 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.supervisor.internal.node.Json;
-import dev.ringleader.supervisor.internal.replication.StateStore;
-import dev.ringleader.supervisor.internal.replication.StoredState;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ringleader.supervisor.internal.node.Json;
+import dev.ringleader.supervisor.internal.replication.StateStore;
+import dev.ringleader.supervisor.internal.replication.StoredState;
 import dev.ringleader.worker.WorkerKey;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,5 @@
 package dev.ringleader.supervisor;
 
-import dev.ringleader.supervisor.internal.node.Json;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.registry.ClusterPaths;
 import dev.ringleader.registry.GlobalName;
+import dev.ringleader.supervisor.internal.node.Json;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,5 +1,8 @@
 package dev.ringleader.supervisor.internal.activation;
 
+import dev.ringleader.registry.Claim;
+import dev.ringleader.registry.GlobalName;
+import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
@@ -8,10 +11,6 @@ import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.replication.Replication;
 import dev.ringleader.supervisor.internal.replication.StateStore;
 import dev.ringleader.supervisor.internal.replication.StoredState;
-
-import dev.ringleader.registry.Claim;
-import dev.ringleader.registry.GlobalName;
-import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.worker.Committer;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.Snapshot;

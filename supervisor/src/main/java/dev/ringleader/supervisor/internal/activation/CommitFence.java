@@ -2,7 +2,6 @@ package dev.ringleader.supervisor.internal.activation;
 
 import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
-
 import dev.ringleader.worker.Committer;
 import dev.ringleader.worker.WorkerKey;
 import java.time.Duration;
@@ -22,7 +21,7 @@ import java.util.function.BiConsumer;
  * activate the same IDs; a commit must not be acknowledged after that, nor its copy land late.
  *
  * <p>OPEN: commits run. CLOSING ({@link #closeAndDrain}, the session is about to end): no commit
- * starts and no copy is retried ({@link #open()} is false; {@link Replication} checks it), while the
+ * starts and no copy is retried ({@link #open()} is false; {@link dev.ringleader.supervisor.internal.replication.Replication Replication} checks it), while the
  * commits in flight may still be held by their backups and acknowledged. SEALED (after the drain,
  * just before the session ends): every commit still in flight is cut off: it completes as not
  * acknowledged at once, whatever its copies do later. A commit that ends unacknowledged once the

@@ -1,12 +1,11 @@
 package dev.ringleader.supervisor.internal.activation;
 
+import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.replication.StateStore;
 import dev.ringleader.supervisor.internal.replication.StoredState;
-
-import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.worker.DuplicateLineage;
 import dev.ringleader.worker.MergeReport;
 import dev.ringleader.worker.Snapshot;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The conflict resolver's side of this node's activations (docs/conflict-resolution.md): in
  * partition mode available, a worker whose session is lost, or a provisional one for an unreachable
  * owner, is <em>detached</em>: it serves without a name and commits only here; when it stops, its
- * last state waits in {@link PendingStates} until the {@link ConflictResolver} has it merged into
+ * last state waits in {@link PendingStates} until the {@link dev.ringleader.supervisor.internal.handoff.ConflictResolver ConflictResolver} has it merged into
  * the ring owner's worker ({@link #mergeDuplicate}, or {@link #settleHere} when this node is the
  * owner: a new activation merges them before it serves).
  *

@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor.internal.activation;
 
 import dev.ringleader.supervisor.internal.replication.StoredState;
-
 import dev.ringleader.worker.LoggedMessage;
 import java.util.ArrayList;
 import java.util.List;

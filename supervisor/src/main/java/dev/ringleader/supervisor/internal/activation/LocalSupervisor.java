@@ -1,5 +1,8 @@
 package dev.ringleader.supervisor.internal.activation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.NameRegistry;
+import dev.ringleader.registry.Ring;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
@@ -7,10 +10,6 @@ import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.replication.Replication;
 import dev.ringleader.supervisor.internal.replication.StaleActivationException;
 import dev.ringleader.supervisor.internal.replication.StateStore;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.ringleader.registry.NameRegistry;
-import dev.ringleader.registry.Ring;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.Snapshot;
 import dev.ringleader.worker.StopReason;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Partition mode available (docs/conflict-resolution.md): a worker whose session is lost, or a
  * provisional one for an unreachable owner, is <em>detached</em>: it serves without a name and
  * commits only here; when it stops, its last state waits in {@link PendingStates} until the
- * {@link ConflictResolver} has it merged into the ring owner's worker
+ * {@link dev.ringleader.supervisor.internal.handoff.ConflictResolver ConflictResolver} has it merged into the ring owner's worker
  * ({@link DetachedActivations#mergeDuplicate}, or {@link DetachedActivations#settleHere} when this
  * node is the owner: a new activation merges them before it serves).
  *

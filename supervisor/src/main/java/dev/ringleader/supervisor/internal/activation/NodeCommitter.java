@@ -5,7 +5,6 @@ import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.replication.Replication;
 import dev.ringleader.supervisor.internal.replication.StateStore;
 import dev.ringleader.supervisor.internal.replication.StoredState;
-
 import dev.ringleader.worker.Committer;
 import dev.ringleader.worker.LoggedMessage;
 import dev.ringleader.worker.Snapshot;

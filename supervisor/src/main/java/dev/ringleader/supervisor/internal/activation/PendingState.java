@@ -1,9 +1,8 @@
 package dev.ringleader.supervisor.internal.activation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.replication.StoredState;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.worker.DuplicateLineage;
 import dev.ringleader.worker.LoggedMessage;
 import dev.ringleader.worker.Snapshot;

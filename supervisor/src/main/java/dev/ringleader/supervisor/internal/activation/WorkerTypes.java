@@ -2,7 +2,6 @@ package dev.ringleader.supervisor.internal.activation;
 
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.SettingsException;
-
 import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.worker.RestartPolicy;
 import dev.ringleader.worker.WorkerLimits;

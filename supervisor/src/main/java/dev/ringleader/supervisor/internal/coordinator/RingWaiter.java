@@ -1,9 +1,8 @@
 package dev.ringleader.supervisor.internal.coordinator;
 
-import dev.ringleader.supervisor.internal.node.Timeouts;
-
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.supervisor.internal.node.Timeouts;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;

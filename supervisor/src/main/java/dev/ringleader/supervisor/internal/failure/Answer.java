@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor.internal.failure;
 
 import dev.ringleader.supervisor.internal.node.Json;
-
 import java.nio.charset.StandardCharsets;
 
 /**

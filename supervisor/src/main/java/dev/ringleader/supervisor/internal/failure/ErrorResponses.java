@@ -1,8 +1,7 @@
 package dev.ringleader.supervisor.internal.failure;
 
-import dev.ringleader.supervisor.internal.node.Json;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.worker.BadMessageException;
 import dev.ringleader.worker.WorkerFailure;
 import java.time.Duration;

@@ -1,5 +1,11 @@
 package dev.ringleader.supervisor.internal.handoff;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.MemberStatus;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.activation.DetachedActivations;
 import dev.ringleader.supervisor.internal.activation.PendingState;
@@ -13,13 +19,6 @@ import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerUnreachableException;
 import dev.ringleader.supervisor.internal.routing.Router;
 import dev.ringleader.supervisor.internal.routing.UnreachablePeers;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.ringleader.registry.Member;
-import dev.ringleader.registry.MemberStatus;
-import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.RingStore;
-import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.worker.WorkerKey;
 import io.undertow.util.Methods;
 import java.io.Closeable;

@@ -1,5 +1,10 @@
 package dev.ringleader.supervisor.internal.handoff;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.MemberStatus;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.RingStore;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.failure.Answer;
@@ -9,12 +14,6 @@ import dev.ringleader.supervisor.internal.node.EventLog;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.replication.Rebalancer;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.ringleader.registry.Member;
-import dev.ringleader.registry.MemberStatus;
-import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.RingStore;
 import dev.ringleader.worker.StopReason;
 import io.undertow.util.Methods;
 import java.time.Duration;

@@ -1,13 +1,12 @@
 package dev.ringleader.supervisor.internal.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
@@ -27,7 +26,7 @@ public final class BodyReader {
 
   /**
    * Largest body of an internal call: a copy, a merge, or a batch of copies. A sender cuts its
-   * batches at {@link Replication#BATCH} copies or this many bytes, whichever comes first (256
+   * batches at {@link dev.ringleader.supervisor.internal.replication.Replication#BATCH Replication.BATCH} copies or this many bytes, whichever comes first (256
    * copies of 32 KB on average); a single state larger than this cannot be copied (its commit is
    * not acknowledged). Larger bodies get 413 before they are read.
    */

@@ -14,7 +14,6 @@ import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.replication.Replication;
 import dev.ringleader.supervisor.internal.routing.Call;
 import dev.ringleader.supervisor.internal.routing.Router;
-
 import dev.ringleader.worker.WorkerKey;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;

@@ -5,7 +5,6 @@ import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.StartupException;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.failure.Failure;
-
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import java.net.BindException;

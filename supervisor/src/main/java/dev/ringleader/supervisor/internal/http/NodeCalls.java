@@ -1,5 +1,8 @@
 package dev.ringleader.supervisor.internal.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.call.CallError;
+import dev.ringleader.call.CallException;
 import dev.ringleader.supervisor.internal.activation.WorkerTypes;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
@@ -7,10 +10,6 @@ import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.Timeouts;
 import dev.ringleader.supervisor.internal.routing.Call;
 import dev.ringleader.supervisor.internal.routing.Router;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.ringleader.call.CallError;
-import dev.ringleader.call.CallException;
 import dev.ringleader.worker.WorkerCalls;
 import dev.ringleader.worker.WorkerKey;
 import java.time.Duration;
@@ -20,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Calls from Java code on this member ({@link WorkerRef#ask}) and from handlers ({@code
+ * Calls from Java code on this member ({@link dev.ringleader.supervisor.WorkerRef#ask WorkerRef.ask}) and from handlers ({@code
  * WorkerContext.tell}): the same {@link Call} an HTTP request makes, through the same {@link Router}
  * (local when this node owns the ID, one forward otherwise), so both answer exactly as the HTTP API
  * does. An error answer becomes a {@link CallException} with the API's code.

@@ -1,5 +1,10 @@
 package dev.ringleader.supervisor.internal.http;
 
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.Ring;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.activation.OwnershipHistory;
@@ -11,19 +16,13 @@ import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.EventLog;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
-
-import dev.ringleader.registry.Member;
-import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.Ring;
-import dev.ringleader.registry.RingStore;
-import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.worker.WorkerKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import dev.ringleader.worker.WorkerKey;
 
 /** The read-only views of the cluster and this node: {@code /cluster}, {@code /cluster/owner}, {@code /node/workers}, {@code /health}. */
 public final class Views {

@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor.internal.node;
 
 import dev.ringleader.supervisor.ClusterListener;
-
 import java.io.Closeable;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,6 @@ package dev.ringleader.supervisor.internal.peer;
 
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.node.Timeouts;
-
 import io.undertow.client.ClientCallback;
 import io.undertow.client.ClientConnection;
 import io.undertow.client.ClientExchange;

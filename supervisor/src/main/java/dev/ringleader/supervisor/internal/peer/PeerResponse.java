@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor.internal.peer;
 
 import dev.ringleader.supervisor.internal.failure.Answer;
-
 import java.nio.charset.StandardCharsets;
 
 /** A peer node's HTTP answer. */

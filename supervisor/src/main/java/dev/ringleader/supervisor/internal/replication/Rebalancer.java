@@ -1,15 +1,14 @@
 package dev.ringleader.supervisor.internal.replication;
 
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.Ring;
+import dev.ringleader.registry.RingStore;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.coordinator.CoalescingTask;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerLanes;
-
-import dev.ringleader.registry.Member;
-import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.Ring;
-import dev.ringleader.registry.RingStore;
 import dev.ringleader.worker.WorkerKey;
 import io.undertow.util.Methods;
 import java.util.ArrayList;

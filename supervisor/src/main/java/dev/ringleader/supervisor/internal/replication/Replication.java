@@ -1,5 +1,11 @@
 package dev.ringleader.supervisor.internal.replication;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.Ring;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.supervisor.AckMode;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
@@ -11,13 +17,6 @@ import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.node.WorkerIds;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.ringleader.registry.Member;
-import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.Ring;
-import dev.ringleader.registry.RingStore;
-import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.worker.Snapshot;
 import dev.ringleader.worker.WorkerKey;
 import io.undertow.util.Methods;
@@ -73,7 +72,7 @@ public final class Replication {
   }
 
   /**
-   * False once this node's session is about to end ({@link CommitFence}): a commit's copy is then
+   * False once this node's session is about to end ({@link dev.ringleader.supervisor.internal.activation.CommitFence CommitFence}): a commit's copy is then
    * not retried, so no copy of it is sent that could land after the session.
    */
   private volatile java.util.function.BooleanSupplier mayRetry = () -> true;

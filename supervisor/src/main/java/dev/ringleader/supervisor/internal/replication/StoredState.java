@@ -1,8 +1,7 @@
 package dev.ringleader.supervisor.internal.replication;
 
-import dev.ringleader.supervisor.internal.node.Json;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.worker.Snapshot;
 import java.util.Comparator;
 import java.util.Map;

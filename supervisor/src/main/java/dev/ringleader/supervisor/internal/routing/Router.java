@@ -1,5 +1,11 @@
 package dev.ringleader.supervisor.internal.routing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.MemberStatus;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.activation.WorkerTypes;
@@ -15,20 +21,13 @@ import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerResponse;
 import dev.ringleader.supervisor.internal.peer.PeerUnreachableException;
 import dev.ringleader.supervisor.internal.replication.StaleActivationException;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.ringleader.registry.Member;
-import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.MemberStatus;
-import dev.ringleader.registry.RingStore;
-import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.worker.WorkerKey;
 import io.undertow.util.Methods;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import dev.ringleader.worker.PartitionMode;
 
 /**
  * The path of one request: owner = ring.owner(type, id); if it is this node, the local supervisor;

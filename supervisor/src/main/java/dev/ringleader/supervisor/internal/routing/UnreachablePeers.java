@@ -1,10 +1,9 @@
 package dev.ringleader.supervisor.internal.routing;
 
 import dev.ringleader.supervisor.internal.peer.PeerClient;
-
+import io.undertow.util.Methods;
 import java.time.Duration;
 import java.util.Map;
-import io.undertow.util.Methods;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 

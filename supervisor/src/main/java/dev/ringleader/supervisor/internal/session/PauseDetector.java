@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor.internal.session;
 
 import dev.ringleader.supervisor.internal.node.EventLog;
-
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

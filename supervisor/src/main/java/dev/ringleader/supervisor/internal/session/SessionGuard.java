@@ -1,11 +1,10 @@
 package dev.ringleader.supervisor.internal.session;
 
+import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.supervisor.RingleaderNode.State;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.node.EventLog;
-
-import dev.ringleader.registry.VersionedRing;
-import dev.ringleader.supervisor.RingleaderNode.State;
 import dev.ringleader.worker.PartitionMode;
 import java.io.Closeable;
 import java.util.function.BooleanSupplier;
