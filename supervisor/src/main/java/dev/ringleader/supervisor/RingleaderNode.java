@@ -33,6 +33,7 @@ import dev.ringleader.supervisor.internal.replication.StateStore;
 import dev.ringleader.supervisor.internal.routing.Router;
 import dev.ringleader.supervisor.internal.routing.UnreachablePeers;
 import dev.ringleader.supervisor.internal.session.PauseDetector;
+import dev.ringleader.supervisor.internal.session.NodeState;
 import dev.ringleader.supervisor.internal.session.SessionGuard;
 import dev.ringleader.worker.Scheduler;
 import dev.ringleader.worker.StopReason;
@@ -62,11 +63,9 @@ import org.slf4j.LoggerFactory;
 public final class RingleaderNode implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(RingleaderNode.class);
 
-  public enum State { LATENT, STARTED, LEAVING, CLOSED }
-
   private final Settings settings;
   private final List<WorkerType<?>> workerTypes;
-  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final AtomicReference<NodeState> state = new AtomicReference<>(NodeState.LATENT);
   private final long startedAt = System.currentTimeMillis();
   /** The ZooKeeper connection policy: serving checks and commit fencing. */
   private SessionGuard session;
@@ -110,7 +109,7 @@ public final class RingleaderNode implements Closeable {
    */
   public WorkerRef ref(String type, String id) {
     NodeCalls c = calls;
-    if (c == null || state.get() == State.LATENT) {
+    if (c == null || state.get() == NodeState.LATENT) {
       throw new IllegalStateException("node " + settings.nodeId() + " is not started");
     }
     return new WorkerRef(c, new dev.ringleader.worker.WorkerKey(type, id));
@@ -118,7 +117,7 @@ public final class RingleaderNode implements Closeable {
 
   /** Connects, starts serving HTTP, registers as a member and joins the leader election. */
   public void start() {
-    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+    if (!state.compareAndSet(NodeState.LATENT, NodeState.STARTED)) {
       throw new IllegalStateException("node " + settings.nodeId() + " already started");
     }
     try {
@@ -184,7 +183,7 @@ public final class RingleaderNode implements Closeable {
         threads.coordinatorThread);
 
     // HTTP first (it answers 503 until the node is wired), so a busy port fails before joining.
-    http = new HttpServer(settings, id, () -> handler, () -> state.get() == State.CLOSED);
+    http = new HttpServer(settings, id, () -> handler, () -> state.get() == NodeState.CLOSED);
     http.start();
     peers = new PeerClient(http.worker(), new DefaultByteBufferPool(false, 16 * 1024),
         settings.peerBindAddress(), timeouts);
@@ -319,7 +318,7 @@ public final class RingleaderNode implements Closeable {
    */
   @Override
   public void close() {
-    if (!state.compareAndSet(State.STARTED, State.LEAVING)) {
+    if (!state.compareAndSet(NodeState.STARTED, NodeState.LEAVING)) {
       return;
     }
     log.info("node {} leaving", settings.nodeId());
@@ -327,7 +326,7 @@ public final class RingleaderNode implements Closeable {
     if (handoff != null) {
       handoff.leave(budget);
     }
-    state.set(State.CLOSED);
+    state.set(NodeState.CLOSED);
     if (drain != null) {
       drain.shutdown();
       try {
@@ -397,7 +396,7 @@ public final class RingleaderNode implements Closeable {
 
   /** Stops at once, with no goodbye: what a killed process does, minus the session's expiry wait. */
   public void crash() {
-    state.set(State.CLOSED);
+    state.set(NodeState.CLOSED);
     shutdown();
   }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * One activation of a worker on this node, from the claim of its global name to its stop.
  * {@link #ready} completes with the worker once the name is held and the state restored, or fails.
  */
-public final class Activation {
+final class Activation {
   final WorkerKey key;
   /** Unique per activation on this node; written into the global name, checked on release. */
   final long incarnation;

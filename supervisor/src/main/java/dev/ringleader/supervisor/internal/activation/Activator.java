@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Locks: none of its own.
  */
-public final class Activator {
+final class Activator {
   private static final Logger log = LoggerFactory.getLogger(Activator.class);
 
   /** The activation registry the activations are in. */

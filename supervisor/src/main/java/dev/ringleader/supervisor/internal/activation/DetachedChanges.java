@@ -16,7 +16,7 @@ import java.util.List;
  * <p>Written by the activation's worker drain (one commit at a time) and read when it stops; the
  * monitor guards both, so a reader from another thread sees a consistent pair.
  */
-public final class DetachedChanges {
+final class DetachedChanges {
   /** The last state shared with the cluster's lineage; null until the first change (then: the state before it). */
   private StoredState base;
   private final List<LoggedMessage> messages = new ArrayList<>();

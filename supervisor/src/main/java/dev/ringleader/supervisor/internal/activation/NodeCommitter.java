@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Locks: none of its own.
  */
-public final class NodeCommitter implements Committer {
+final class NodeCommitter implements Committer {
   /** The activation registry, to find the activation of a committing worker. */
   private final LocalSupervisor local;
   private final String node;

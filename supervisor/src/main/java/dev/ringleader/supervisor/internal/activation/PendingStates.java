@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code detached-log-limit} changes; how many states wait is not bounded here (one per detached
  * activation that stopped since the split began), a limit noted in the README.
  */
-public final class PendingStates {
+final class PendingStates {
   private final Map<WorkerKey, List<PendingState>> states = new ConcurrentHashMap<>();
   /**
    * States the resolver has sent at least once: their merge may have been applied (its answer

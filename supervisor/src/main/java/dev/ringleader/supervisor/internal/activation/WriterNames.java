@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Locks: none; the counters are atomic.
  */
-public final class WriterNames {
+final class WriterNames {
   /** This process's part of every writer name: the node and when the process started. */
   private final String writerBase;
   /**

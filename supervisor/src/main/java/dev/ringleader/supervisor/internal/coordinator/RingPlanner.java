@@ -14,7 +14,7 @@ import java.util.Optional;
  * The leader's decision, as a pure function: which ring the members call for. A member is in the
  * ring while its status is {@code up}; {@code joining} and {@code leaving} members are not.
  */
-public final class RingPlanner {
+final class RingPlanner {
   private RingPlanner() {}
 
   /**

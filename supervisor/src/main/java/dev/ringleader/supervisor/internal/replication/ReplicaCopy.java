@@ -9,7 +9,7 @@ import java.util.Map;
  * It keeps the stamp of the activation that committed it ({@code owner}, {@code epoch},
  * {@code incarnation}; absent fields read as null and 0), whoever pushes it.
  */
-public record ReplicaCopy(String type, String id, long version, JsonNode state, Map<String, JsonNode> recentReplies,
+record ReplicaCopy(String type, String id, long version, JsonNode state, Map<String, JsonNode> recentReplies,
     String owner, long epoch, long incarnation) {
   static ReplicaCopy of(WorkerKey key, StoredState s) {
     return new ReplicaCopy(key.type(), key.id(), s.version(), s.state(), s.recentReplies(), s.owner(), s.epoch(),

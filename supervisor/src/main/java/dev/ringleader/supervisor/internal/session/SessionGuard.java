@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor.internal.session;
 
 import dev.ringleader.registry.VersionedRing;
-import dev.ringleader.supervisor.RingleaderNode.State;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.node.EventLog;
@@ -29,7 +28,7 @@ public final class SessionGuard implements Closeable {
   private final Settings settings;
   private final EventLog events;
   /** The node's life cycle state. */
-  private final Supplier<State> state;
+  private final Supplier<NodeState> state;
   /** True once the node is wired (its API's handler is set). */
   private final BooleanSupplier wired;
   /** The ring this node sees (read only once the node is wired). */
@@ -43,7 +42,7 @@ public final class SessionGuard implements Closeable {
   /** Null until the node started it, the last step of its start. */
   private PauseDetector pauses;
 
-  public SessionGuard(Settings settings, EventLog events, Supplier<State> state, BooleanSupplier wired,
+  public SessionGuard(Settings settings, EventLog events, Supplier<NodeState> state, BooleanSupplier wired,
       Supplier<VersionedRing> ring, Supplier<LocalSupervisor> local, Runnable triggerCoordinator) {
     this.settings = settings;
     this.events = events;
@@ -88,7 +87,7 @@ public final class SessionGuard implements Closeable {
 
   /** Why {@code /health} says this node does not serve (a leaving node drains), or null. */
   public String notServingReason() {
-    if (state.get() == State.LEAVING) {
+    if (state.get() == NodeState.LEAVING) {
       return "node " + settings.nodeId() + " is leaving: handing its workers over";
     }
     return cannotServe(settings.partitionMode(), false);
@@ -99,8 +98,8 @@ public final class SessionGuard implements Closeable {
    * and not suspecting a freeze (the conflict resolver runs only then).
    */
   public boolean inTouchWithZooKeeper() {
-    State s = state.get();
-    return (s == State.STARTED || s == State.LEAVING) && wired.getAsBoolean() && zookeeperConnected()
+    NodeState s = state.get();
+    return (s == NodeState.STARTED || s == NodeState.LEAVING) && wired.getAsBoolean() && zookeeperConnected()
         && (pauses == null || !pauses.suspect());
   }
 
@@ -115,7 +114,7 @@ public final class SessionGuard implements Closeable {
    * A leaving node still serves them. In mode available a node cut off from ZooKeeper serves on.
    */
   public String cannotServe(PartitionMode mode, boolean provisional) {
-    if ((state.get() != State.STARTED && state.get() != State.LEAVING) || !wired.getAsBoolean()) {
+    if ((state.get() != NodeState.STARTED && state.get() != NodeState.LEAVING) || !wired.getAsBoolean()) {
       return "node " + settings.nodeId() + " is starting or stopped";
     }
     if (pauses != null && pauses.suspect()) {
@@ -130,7 +129,7 @@ public final class SessionGuard implements Closeable {
     }
     if (provisional) {
       // A leaving node takes no new provisional work: its last resolver pass may already be over.
-      return state.get() == State.LEAVING ? "node " + settings.nodeId() + " is leaving" : null;
+      return state.get() == NodeState.LEAVING ? "node " + settings.nodeId() + " is leaving" : null;
     }
     if (!ring.get().ring().contains(settings.nodeId())) {
       return "node " + settings.nodeId() + " is not in the ring yet (epoch " + ring.get().epoch() + ")";
