@@ -144,17 +144,28 @@ class NameRegistryTest {
     return out;
   }
 
+  /** Waits up to 15 s for {@code condition}, checked every 20 ms on a timer thread. */
   private static void until(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
+    java.util.concurrent.CompletableFuture<Void> met = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.ScheduledExecutorService checker =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      checker.scheduleWithFixedDelay(() -> {
+        try {
+          if (condition.getAsBoolean()) {
+            met.complete(null);
+          }
+        } catch (RuntimeException e) {
+          met.completeExceptionally(e);
+        }
+      }, 0, 20, TimeUnit.MILLISECONDS);
+      met.get(15, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("timed out waiting for: " + what);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      checker.shutdownNow();
     }
   }
 }
