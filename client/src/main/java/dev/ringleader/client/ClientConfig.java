@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The client's settings, validated by {@link RingleaderClient.Builder} and nowhere else. Defaults
- * in {@link RingleaderClient.Builder}.
+ * The client's settings, validated by {@link RingleaderClient.Builder} (with {@link SettingChecks})
+ * and nowhere else. Defaults in {@link RingleaderClient.Builder}.
  */
 record ClientConfig(
     List<String> seeds,

@@ -8,7 +8,6 @@ import java.io.Closeable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -131,7 +130,7 @@ public final class RingleaderClient implements Closeable {
     if (idempotencyKey.isEmpty() || idempotencyKey.length() > 128) {
       throw new IllegalArgumentException("idempotencyKey must be 1-128 characters, was " + idempotencyKey.length());
     }
-    positive("timeout", timeout);
+    SettingChecks.positive("timeout", timeout);
     CallException bad = WorkerNames.badKey(type, id);
     if (bad != null) {
       return CompletableFuture.failedFuture(bad);
@@ -256,12 +255,6 @@ public final class RingleaderClient implements Closeable {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private static void positive(String name, Duration d) {
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
-    }
-  }
-
   /**
    * Builds a client; every setting is checked here and a bad one throws {@link
    * IllegalArgumentException} naming it. Defaults:
@@ -298,125 +291,67 @@ public final class RingleaderClient implements Closeable {
 
     /** Client URLs of any nodes (e.g. {@code http://127.0.0.1:8081}); replaces earlier seeds. */
     public Builder seeds(List<URI> seeds) {
-      if (seeds == null || seeds.isEmpty()) {
-        throw new IllegalArgumentException("seeds must name at least one node URL");
-      }
-      List<String> out = new ArrayList<>();
-      for (URI u : seeds) {
-        out.add(seed(u));
-      }
+      List<String> urls = SettingChecks.seeds(seeds);
       this.seeds.clear();
-      this.seeds.addAll(out);
+      this.seeds.addAll(urls);
       return this;
     }
 
     /** As {@link #seeds(List)}, from strings. */
     public Builder seeds(String... seeds) {
-      if (seeds == null || seeds.length == 0) {
-        throw new IllegalArgumentException("seeds must name at least one node URL");
-      }
-      List<URI> uris = new ArrayList<>();
-      for (String s : Arrays.asList(seeds)) {
-        try {
-          uris.add(URI.create(Objects.requireNonNull(s, "seed").trim()));
-        } catch (IllegalArgumentException | NullPointerException e) {
-          throw new IllegalArgumentException("seeds: '" + s + "' is not a URL: " + e.getMessage());
-        }
-      }
-      return seeds(uris);
-    }
-
-    private static String seed(URI u) {
-      if (u == null || !"http".equals(u.getScheme()) || u.getHost() == null || u.getPort() == 0) {
-        throw new IllegalArgumentException("seeds: '" + u + "' is not an http://host[:port] URL");
-      }
-      if (u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")) {
-        throw new IllegalArgumentException("seeds: '" + u + "' must be a node's base URL, without a path");
-      }
-      return "http://" + u.getRawAuthority();
+      return seeds(SettingChecks.seedUris(seeds));
     }
 
     public Builder callTimeout(Duration timeout) {
-      positive("callTimeout", timeout);
-      this.callTimeout = timeout;
+      this.callTimeout = SettingChecks.positive("callTimeout", timeout);
       return this;
     }
 
     public Builder attemptTimeout(Duration timeout) {
-      positive("attemptTimeout", timeout);
-      this.attemptTimeout = timeout;
+      this.attemptTimeout = SettingChecks.positive("attemptTimeout", timeout);
       return this;
     }
 
     public Builder maxAttempts(int attempts) {
-      if (attempts < 1 || attempts > 100) {
-        throw new IllegalArgumentException("maxAttempts must be 1-100, was " + attempts);
-      }
-      this.maxAttempts = attempts;
+      this.maxAttempts = SettingChecks.between("maxAttempts", attempts, 1, 100);
       return this;
     }
 
     public Builder backoff(Duration initial, Duration max) {
-      positive("backoff initial", initial);
-      positive("backoff max", max);
-      if (initial.compareTo(max) > 0) {
-        throw new IllegalArgumentException("backoff initial (" + initial + ") must be <= backoff max (" + max + ")");
-      }
+      SettingChecks.backoff(initial, max);
       this.backoffInitial = initial;
       this.backoffMax = max;
       return this;
     }
 
     public Builder ringRefresh(Duration every) {
-      positive("ringRefresh", every);
-      if (every.toMillis() < 10) {
-        throw new IllegalArgumentException("ringRefresh must be >= 10 ms, was " + every);
-      }
-      this.ringRefresh = every;
+      this.ringRefresh = SettingChecks.ringRefresh(every);
       return this;
     }
 
     public Builder maxInFlight(int calls) {
-      if (calls < 1 || calls > 1_000_000) {
-        throw new IllegalArgumentException("maxInFlight must be 1-1000000, was " + calls);
-      }
-      this.maxInFlight = calls;
+      this.maxInFlight = SettingChecks.between("maxInFlight", calls, 1, 1_000_000);
       return this;
     }
 
     public Builder requestType(String type) {
-      if (type == null || !WorkerNames.TYPE.matcher(type).matches()) {
-        throw new IllegalArgumentException("requestType must be 1-64 letters, digits, - and _, was " + type);
-      }
-      this.requestType = type;
+      this.requestType = SettingChecks.requestType(type);
       return this;
     }
 
     public Builder objectMapper(ObjectMapper mapper) {
-      if (mapper == null) {
-        throw new IllegalArgumentException("objectMapper must not be null");
-      }
-      this.objectMapper = mapper;
+      this.objectMapper = SettingChecks.objectMapper(mapper);
       return this;
     }
 
     public Builder ioThreads(int threads) {
-      if (threads < 1 || threads > 64) {
-        throw new IllegalArgumentException("ioThreads must be 1-64, was " + threads);
-      }
-      this.ioThreads = threads;
+      this.ioThreads = SettingChecks.between("ioThreads", threads, 1, 64);
       return this;
     }
 
     /** A LATENT client; {@link RingleaderClient#start()} it. */
     public RingleaderClient build() {
-      if (seeds.isEmpty()) {
-        throw new IllegalArgumentException("seeds must name at least one node URL (seeds(...) was not called)");
-      }
-      if (attemptTimeout.compareTo(callTimeout) > 0) {
-        throw new IllegalArgumentException("attemptTimeout (" + attemptTimeout + ") must be <= callTimeout ("
-            + callTimeout + ")");
-      }
+      SettingChecks.complete(seeds, callTimeout, attemptTimeout);
       return new RingleaderClient(new ClientConfig(List.copyOf(seeds), callTimeout, attemptTimeout, maxAttempts,
           new Backoff(backoffInitial, backoffMax), ringRefresh, maxInFlight, requestType,
           objectMapper != null ? objectMapper : new ObjectMapper(), ioThreads));

@@ -2,60 +2,37 @@ package dev.ringleader.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Worker} implementation: a mailbox drained by at most one task at a time on the
+ * The {@link Worker} implementation: a {@link Mailbox} drained by at most one task at a time on the
  * runtime's shared executor (the usual drain-loop actor), with no thread and no lock of its own.
  *
  * <p>Threads and fields:
  *
  * <ul>
- *   <li>Callers (any thread, often IO threads) add envelopes to {@link #mailbox}, count them in
- *       {@link #queued} and set {@link #draining} to schedule the drain. They never block.
- *   <li>The drain (one executor task at a time; {@link #draining} is true from its scheduling
- *       until it finds the mailbox empty, including while a commit is in flight) is the only
- *       writer of {@link #committed}, {@link #stopped} and the {@link #restarts} record (its crash
- *       count, crash times and back-off). Successive drain tasks are ordered by the executor
- *       hand-off and the {@link #draining} flag.
- *   <li>Timer tasks (the scheduler's thread) re-arm {@link #idleTimer} and call {@link #stop}.
+ *   <li>Callers (any thread, often IO threads) add envelopes to the {@link #mailbox}, which
+ *       schedules the drain. They never block.
+ *   <li>The drain (one executor task at a time, see {@link Mailbox}) is the only writer of the
+ *       {@link #commits} (the last committed snapshot), the {@link #restarts} record (its crash
+ *       count, crash times and back-off) and of the stopped flag in {@link #stopping}.
+ *   <li>Timer tasks (the scheduler's thread: the idle check and the end of the lifetime, both in
+ *       {@link #stopping}) call {@link #stop}.
  * </ul>
  *
  * <p>A message is finished only when its commit finished: the drain returns from its task while
- * the commit is in flight (keeping {@link #draining} set), and the commit's completion dispatches a
+ * the commit is in flight (the mailbox stays draining), and the commit's completion dispatches a
  * new task that records the result and continues the drain.
  */
 final class Activation<S> implements Worker<S> {
   private static final Logger LOG = LoggerFactory.getLogger(Activation.class);
-
-  /** Messages handled in one executor task before the drain yields its thread to other workers. */
-  private static final int BATCH = 64;
-
-  private static final VarHandle STOP_REQUEST;
-
-  static {
-    try {
-      STOP_REQUEST =
-          MethodHandles.lookup()
-              .findVarHandle(Activation.class, "stopRequest", Envelope.Stop.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   private final WorkerRuntime runtime;
   private final WorkerType<S> type;
@@ -67,29 +44,15 @@ final class Activation<S> implements Worker<S> {
   private final Instant expiresAt;
 
   private final WorkerContext context = new ActivationContext(this);
-  private final Runnable drainTask = this::drain;
+  /** Any thread adds; only the drain takes out. */
+  private final Mailbox mailbox;
 
-  /** Any thread adds; only the drain polls. */
-  private final ConcurrentLinkedQueue<Envelope> mailbox = new ConcurrentLinkedQueue<>();
-  /** Counted envelopes in the mailbox; never above the capacity for long (rejected at once). */
-  private final AtomicInteger queued = new AtomicInteger();
-  /** True while a drain is scheduled, running or waiting for a commit. */
-  private final AtomicBoolean draining = new AtomicBoolean();
-
-  /** The last committed snapshot; written by the drain only. */
-  private volatile Snapshot<S> committed;
+  /** The last committed snapshot and its commits; written by the drain only. */
+  private final Commits<S> commits;
   /** Crashes, their recent times and the back-off; written by the drain only. */
   private final Restarts restarts;
-  /** True once the stop marker was handled; written by the drain only. */
-  private volatile boolean stopped;
-
-  /** When the last message was accepted; any caller thread. */
-  private volatile Instant lastActivity;
-  /** Set once, by the first {@link #stop} call (CAS through {@link #STOP_REQUEST}). */
-  private volatile Envelope.Stop<S> stopRequest;
-  /** The armed idle check; re-armed by the timer thread, cancelled by the drain on stop. */
-  private volatile Scheduler.Cancellable idleTimer;
-  private volatile Scheduler.Cancellable lifetimeTimer;
+  /** The stop request, the timers that make it by themselves, and the stop marker's handling. */
+  private final Stopping<S> stopping;
   /** Set when the executor refused a task: the worker then only finishes its stop. */
   private volatile boolean executorRejected;
 
@@ -107,20 +70,17 @@ final class Activation<S> implements Worker<S> {
     this.limits = limits;
     this.startedAt = startedAt;
     this.expiresAt = limits.maxLifetime().isZero() ? null : startedAt.plus(limits.maxLifetime());
-    this.lastActivity = startedAt;
     this.restarts = new Restarts(key, limits);
+    this.mailbox =
+        new Mailbox(runtime.executor, limits.mailboxCapacity(), this::process, this::refused);
+    this.commits = new Commits<>(this, runtime.committer);
+    this.stopping = new Stopping<>(this, mailbox, runtime, limits, startedAt);
   }
 
   /** Sets the first snapshot and arms the timers; called once, by the runtime, before publishing. */
   void start(Snapshot<S> restored) {
-    committed = restored != null ? restored : Snapshot.initial(type.initialState(context));
-    if (!limits.idleTimeout().isZero()) {
-      idleTimer = runtime.scheduler.schedule(limits.idleTimeout(), this::checkIdle);
-    }
-    if (expiresAt != null) {
-      lifetimeTimer =
-          runtime.scheduler.schedule(limits.maxLifetime(), () -> stop(StopReason.LIFETIME));
-    }
+    commits.first(restored != null ? restored : Snapshot.initial(type.initialState(context)));
+    stopping.arm();
   }
 
   // ---- accessors: any thread ----
@@ -169,10 +129,10 @@ final class Activation<S> implements Worker<S> {
 
   @Override
   public Status status() {
-    if (stopped) {
+    if (stopping.stopped()) {
       return Status.STOPPED;
     }
-    if (stopRequest != null) {
+    if (stopping.requested()) {
       return Status.STOPPING;
     }
     return restarts.backoffRemaining(runtime.scheduler.now()) != null ? Status.BACKOFF : Status.RUNNING;
@@ -180,12 +140,12 @@ final class Activation<S> implements Worker<S> {
 
   @Override
   public Snapshot<S> snapshot() {
-    return committed;
+    return commits.last();
   }
 
   @Override
   public int queued() {
-    return queued.get();
+    return mailbox.queued();
   }
 
   // ---- senders: any thread, never block ----
@@ -193,7 +153,7 @@ final class Activation<S> implements Worker<S> {
   @Override
   public CompletableFuture<Object> tell(JsonNode message, String requestKey) {
     Objects.requireNonNull(message, "message");
-    if (stopRequest != null) {
+    if (stopping.requested()) {
       return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts.count()));
     }
     Duration wait = restarts.backoffRemaining(runtime.scheduler.now());
@@ -206,7 +166,7 @@ final class Activation<S> implements Worker<S> {
 
   @Override
   public CompletableFuture<Object> read() {
-    if (stopRequest != null) {
+    if (stopping.requested()) {
       return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts.count()));
     }
     Duration wait = restarts.backoffRemaining(runtime.scheduler.now());
@@ -220,7 +180,7 @@ final class Activation<S> implements Worker<S> {
   @Override
   public CompletableFuture<Object> mergeIn(DuplicateLineage<S> other) {
     Objects.requireNonNull(other, "other");
-    if (stopRequest != null) {
+    if (stopping.requested()) {
       return CompletableFuture.failedFuture(WorkerFailure.stopped(key, restarts.count()));
     }
     CompletableFuture<Object> reply = new CompletableFuture<>();
@@ -230,81 +190,38 @@ final class Activation<S> implements Worker<S> {
   @Override
   public CompletableFuture<Snapshot<S>> stop(StopReason reason) {
     Objects.requireNonNull(reason, "reason");
-    Envelope.Stop<S> request = stopRequest;
-    if (request == null) {
-      Envelope.Stop<S> mine = new Envelope.Stop<>(reason, new CompletableFuture<>());
-      if (STOP_REQUEST.compareAndSet(this, null, mine)) {
-        LOG.debug("worker {} stopping ({})", key, reason);
-        mailbox.add(mine);
-        schedule();
-      }
-      request = stopRequest;
-    }
-    return request.done();
+    return stopping.request(reason);
   }
 
   private <T> CompletableFuture<T> enqueue(Envelope envelope, CompletableFuture<T> reply) {
-    if (queued.incrementAndGet() > limits.mailboxCapacity()) {
-      queued.decrementAndGet();
+    if (!mailbox.reserve()) {
       return CompletableFuture.failedFuture(
           WorkerFailure.mailboxFull(key, restarts.count(), limits.mailboxCapacity()));
     }
-    lastActivity = runtime.scheduler.now();
+    stopping.accepted(runtime.scheduler.now());
     mailbox.add(envelope);
-    schedule();
     return reply;
   }
 
-  private void schedule() {
-    if (draining.compareAndSet(false, true)) {
-      dispatch(drainTask);
+  /** The executor refused a drain task: stops the worker; its handlers run no more. */
+  private void refused(RejectedExecutionException e) {
+    if (!executorRejected) {
+      executorRejected = true;
+      LOG.warn("executor refused worker {}; stopping it without handling its mailbox", key, e);
     }
-  }
-
-  /** Runs a drain task on the executor; if it refuses, stops the worker without running handlers. */
-  private void dispatch(Runnable task) {
-    try {
-      runtime.executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      if (!executorRejected) {
-        executorRejected = true;
-        LOG.warn("executor refused worker {}; stopping it without handling its mailbox", key, e);
-      }
-      stop(StopReason.SHUTDOWN);
-      task.run(); // with executorRejected set, this runs no handler: it only fails and stops
-    }
+    stop(StopReason.SHUTDOWN);
   }
 
   // ---- the drain: one task at a time ----
-
-  private void drain() {
-    for (int handled = 0; handled < BATCH; handled++) {
-      Envelope envelope = mailbox.poll();
-      if (envelope == null) {
-        draining.set(false);
-        if (!mailbox.isEmpty()) {
-          schedule(); // a sender added after the poll and saw draining still set
-        }
-        return;
-      }
-      if (envelope.counted()) {
-        queued.decrementAndGet();
-      }
-      if (!process(envelope)) {
-        return; // a commit is in flight; its completion continues the drain
-      }
-    }
-    dispatch(drainTask); // yield the thread to other workers; draining stays set
-  }
 
   /** Handles one envelope; false when it waits for a commit that will continue the drain. */
   @SuppressWarnings("unchecked")
   private boolean process(Envelope envelope) {
     if (envelope instanceof Envelope.Stop<?> stop) {
-      finish(stop.reason());
+      stopping.finish(stop.reason(), commits.last());
       return true;
     }
-    if (stopped || executorRejected) {
+    if (stopping.stopped() || executorRejected) {
       fail(envelope, WorkerFailure.stopped(key, restarts.count()));
       return true;
     }
@@ -326,7 +243,7 @@ final class Activation<S> implements Worker<S> {
   }
 
   private boolean handleTell(Envelope.Tell tell, Instant now) {
-    Snapshot<S> current = committed;
+    Snapshot<S> current = commits.last();
     String requestKey = tell.requestKey();
     if (requestKey != null) {
       JsonNode remembered = current.recentReplies().get(requestKey);
@@ -367,7 +284,7 @@ final class Activation<S> implements Worker<S> {
   private void handleRead(Envelope.Read read, Instant now) {
     Object view;
     try {
-      view = type.view(committed.state(), context);
+      view = type.view(commits.last().state(), context);
     } catch (Throwable crash) {
       crashed(read.reply(), crash, now);
       return;
@@ -376,7 +293,7 @@ final class Activation<S> implements Worker<S> {
   }
 
   private boolean handleMerge(Envelope.Merge<S> merge) {
-    Snapshot<S> current = committed;
+    Snapshot<S> current = commits.last();
     DuplicateLineage<S> other = merge.other();
     if (current.recentReplies().containsKey(other.mergeKey())) {
       // Merged before (the resolver's first delivery lost its answer): commit again, apply nothing.
@@ -396,44 +313,19 @@ final class Activation<S> implements Worker<S> {
     return commit(merged.next(), merged.report(), merge.reply(), null);
   }
 
-  /** Starts the commit of {@code next}; the drain continues from its completion. */
+  /**
+   * Starts the commit of {@code next}; its completion, on a new drain task, records the outcome
+   * (held, or rolled back) and continues the drain.
+   */
   private boolean commit(Snapshot<S> next, Object reply, CompletableFuture<Object> future, LoggedMessage applied) {
-    CompletionStage<Void> stage;
-    try {
-      stage = runtime.committer.commit(this, next, applied);
-      if (stage == null) {
-        throw new IllegalStateException("Committer.commit returned null for " + key);
-      }
-    } catch (RuntimeException e) {
-      stage = CompletableFuture.failedFuture(e);
-    }
-    stage.whenComplete(
+    commits.begin(next, applied).whenComplete(
         (ok, error) ->
-            dispatch(
+            mailbox.dispatch(
                 () -> {
-                  committed(next, reply, future, error);
-                  drain();
+                  commits.finish(next, reply, future, error);
+                  mailbox.drain();
                 }));
     return false;
-  }
-
-  private void committed(
-      Snapshot<S> next, Object reply, CompletableFuture<Object> future, Throwable error) {
-    if (error == null) {
-      committed = next;
-      future.complete(reply);
-      return;
-    }
-    // Not acknowledged: roll the change back, so it is in no state that serves on or is merged
-    // later. The version is used up (a replica may hold it): the next change goes above it.
-    Snapshot<S> before = committed;
-    committed = new Snapshot<>(next.version(), before.state(), before.recentReplies());
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
-    LOG.warn("worker {}: commit of version {} failed; not acknowledged, rolled back", key, next.version(), cause);
-    future.completeExceptionally(
-        WorkerFailure.notAcknowledged(key, restarts.count(), next.version(), cause));
   }
 
   /** A handler threw: the state stays the last committed one; maybe start a back-off. */
@@ -441,26 +333,8 @@ final class Activation<S> implements Worker<S> {
     if (crash instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
-    int count = restarts.crashed(crash, now, committed.version());
+    int count = restarts.crashed(crash, now, commits.last().version());
     future.completeExceptionally(WorkerFailure.crashed(key, count, crash));
-  }
-
-  /** Handles the stop marker: every message accepted before it has been answered. */
-  private void finish(StopReason reason) {
-    if (stopped) {
-      return;
-    }
-    stopped = true;
-    cancel(idleTimer);
-    cancel(lifetimeTimer);
-    Snapshot<S> last = committed;
-    LOG.debug("worker {} stopped ({}) at version {}", key, reason, last.version());
-    try {
-      runtime.listener.stopped(this, reason, last);
-    } catch (RuntimeException e) {
-      LOG.error("listener failed for the stop of worker {}", key, e);
-    }
-    stopRequest.done().complete(last);
   }
 
   private static void fail(Envelope envelope, WorkerFailure failure) {
@@ -470,37 +344,6 @@ final class Activation<S> implements Worker<S> {
       read.reply().completeExceptionally(failure);
     } else if (envelope instanceof Envelope.Merge<?> merge) {
       merge.reply().completeExceptionally(failure);
-    }
-  }
-
-  // ---- timers: the scheduler's thread ----
-
-  /** Stops the worker when idle; otherwise re-arms for the rest of the idle timeout. */
-  private void checkIdle() {
-    if (stopRequest != null) {
-      return;
-    }
-    Duration timeout = limits.idleTimeout();
-    Duration remaining =
-        timeout.minus(Duration.between(lastActivity, runtime.scheduler.now()));
-    if (remaining.isNegative() || remaining.isZero()) {
-      if (queued.get() == 0 && !draining.get()) {
-        LOG.debug("worker {} idle for {}; passivating", key, timeout);
-        stop(StopReason.IDLE);
-        return;
-      }
-      remaining = timeout; // busy with a long message: look again one timeout later
-    }
-    Scheduler.Cancellable timer = runtime.scheduler.schedule(remaining, this::checkIdle);
-    idleTimer = timer;
-    if (stopRequest != null) {
-      timer.cancel(); // stop raced with the re-arming
-    }
-  }
-
-  private static void cancel(Scheduler.Cancellable timer) {
-    if (timer != null) {
-      timer.cancel();
     }
   }
 
