@@ -9,6 +9,16 @@ ZK="127.0.0.1:$ZK_PORT"
 CLUSTER="${CLUSTER:-demo}"
 JAVA="${JAVA:-java}"
 mkdir -p "$RUN_DIR" "$DATA_DIR"
+# The demo's cluster secret (peers prove it to each other) and admin token (POST /admin/leave),
+# made on first start, readable by this user only.
+if [ ! -s "$DATA_DIR/cluster-secret" ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 >"$DATA_DIR/cluster-secret")
+fi
+if [ ! -s "$DATA_DIR/admin-token" ]; then
+  (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$DATA_DIR/admin-token")
+fi
+export RINGLEADER_CLUSTER_SECRET_FILE="${RINGLEADER_CLUSTER_SECRET_FILE:-$DATA_DIR/cluster-secret}"
+export RINGLEADER_ADMIN_TOKEN="${RINGLEADER_ADMIN_TOKEN:-$(cat "$DATA_DIR/admin-token")}"
 
 ensure_jar() {
   if [ ! -f "$JAR" ]; then

@@ -9,7 +9,7 @@ zk="$ZK"; links=()
 if [ -n "${NETSPLIT:-}" ]; then
   # demo/netsplit.sh: ZooKeeper and the links between nodes go through the fault proxies (demo faults).
   zk="127.0.0.1:$((2190 + n))"
-  links=(--advertise-url "http://127.0.0.1:$((8090 + n))" --peer-bind-address "127.0.0.$((10 + n))")
+  links=(--advertise-peer "127.0.0.1:$((9090 + n))" --peer-bind-address "127.0.0.$((10 + n))")
 fi
 if running "$name"; then echo "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"; exit 0; fi
 nohup "$JAVA" -Xmx512m -jar "$JAR" node --id "$name" --port "$port" --zk "$zk" --cluster "$CLUSTER" "${links[@]}" \

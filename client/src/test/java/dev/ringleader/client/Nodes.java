@@ -58,6 +58,8 @@ final class Nodes implements AutoCloseable {
     s.put("session-timeout-ms", "3000");
     s.put("request-type", "score");
     s.put("worker-threads", "4");
+    s.put("peer-port", "0");
+    s.put("cluster-secret", "client-test-cluster-secret-01");
     s.putAll(common);
     s.putAll(own);
     RingleaderNode node = new RingleaderNode(Settings.of(s), List.of(new ScoreType()));

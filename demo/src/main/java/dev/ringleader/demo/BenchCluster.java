@@ -59,6 +59,7 @@ final class BenchCluster implements Closeable {
     List<Integer> ports = new ArrayList<>(List.of(o.zkPort(), o.baselinePort()));
     for (int n = 1; n <= NODES; n++) {
       ports.add(o.nodePort() + n - 1);
+      ports.add(o.nodePort() + n - 1 + 1000); // its peer port
     }
     for (int port : ports) {
       if (listening(port)) {
@@ -94,7 +95,8 @@ final class BenchCluster implements Closeable {
     List<String> cmd = new ArrayList<>(List.of(o.java(), "-Xmx" + o.heap(), "-jar", o.jar().toString(), "node",
         "--id", "node" + n, "--port", Integer.toString(o.nodePort() + n - 1),
         "--zk", "127.0.0.1:" + o.zkPort(), "--cluster", o.cluster(),
-        "--session-timeout-ms", Integer.toString(o.sessionTimeoutMs()), "--min-nodes", "2", "--replication", "2"));
+        "--session-timeout-ms", Integer.toString(o.sessionTimeoutMs()), "--min-nodes", "2", "--replication", "2",
+        "--cluster-secret-file", DemoSecrets.clusterSecretFile(o.zkDir().getParent()).toString()));
     cmd.addAll(nodeExtra);
     nodes[n] = BenchProcesses.start(cmd, log("node" + n));
   }

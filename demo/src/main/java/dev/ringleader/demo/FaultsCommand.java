@@ -14,10 +14,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code faults --zk-port 2181 --nodes 3 --control-port 8099}: the demo's netsplit switchboard. For
- * node N it listens on 127.0.0.1:(2190+N) in front of ZooKeeper and on 127.0.0.1:(8090+N) in front of
- * node N's HTTP port (8080+N); node N is started with {@code --zk 127.0.0.1:219N --advertise-url
- * http://127.0.0.1:809N --peer-bind-address 127.0.0.(10+N)} so that its ZooKeeper traffic and every
- * link between nodes pass through here, while clients still use 808N directly. Control, on loopback:
+ * node N it listens on 127.0.0.1:(2190+N) in front of ZooKeeper and on 127.0.0.1:(9090+N) in front of
+ * node N's peer port (9080+N); node N is started with {@code --zk 127.0.0.1:219N --advertise-peer
+ * 127.0.0.1:909N --peer-bind-address 127.0.0.(10+N)} so that its ZooKeeper traffic and every link
+ * between nodes pass through here, while clients still use 808N directly. Control, on loopback:
  * {@code POST /isolate/nodeN} (node N loses ZooKeeper and both directions to every other node: a
  * 1 | N-1 split), {@code POST /heal}, {@code GET /} (who is isolated). Runs until stopped.
  */
@@ -38,10 +38,10 @@ final class FaultsCommand {
     try {
       for (int n = 1; n <= nodes; n++) {
         zk.put("node" + n, new TcpProxy(2190 + n, zkPort));
-        inbound.put("node" + n, new TcpProxy(8090 + n, 8080 + n));
+        inbound.put("node" + n, new TcpProxy(9090 + n, 9080 + n)); // in front of the peer ports
       }
     } catch (IOException e) {
-      System.err.println("faults: cannot listen on the proxy ports 2191-219" + nodes + ", 8091-809" + nodes + ": "
+      System.err.println("faults: cannot listen on the proxy ports 2191-219" + nodes + ", 9091-909" + nodes + ": "
           + e.getMessage());
       return 1;
     }

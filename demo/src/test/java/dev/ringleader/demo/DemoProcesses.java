@@ -46,6 +46,9 @@ final class DemoProcesses implements AutoCloseable {
     }
   }
 
+  /** Each node's peer port, the same across its restarts. */
+  private final java.util.Map<String, Integer> peerPorts = new java.util.HashMap<>();
+
   Process start(String logName, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar.toString()));
     cmd.addAll(List.of(args));
@@ -71,8 +74,10 @@ final class DemoProcesses implements AutoCloseable {
 
   void startNode(String id, String... extra) throws Exception {
     int port = ports.computeIfAbsent(id, k -> freePort());
+    int peerPort = peerPorts.computeIfAbsent(id, k -> freePort());
     List<String> args = new ArrayList<>(List.of("node", "--id", id, "--port", Integer.toString(port),
-        "--zk", "127.0.0.1:" + zkPort, "--cluster", cluster));
+        "--peer-port", Integer.toString(peerPort), "--zk", "127.0.0.1:" + zkPort, "--cluster", cluster,
+        "--cluster-secret-file", DemoSecrets.clusterSecretFile(zkDir).toString()));
     args.addAll(List.of(extra));
     nodes.put(id, start(id, args.toArray(String[]::new)));
   }

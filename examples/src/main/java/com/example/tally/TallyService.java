@@ -71,11 +71,16 @@ public final class TallyService {
     }
   }
 
+  /** One secret per cluster: its nodes prove it to each other on the peer port. */
+  private static final String SECRET = java.util.UUID.randomUUID().toString();
+
   private static RingleaderNode node(String id, TestingServer zk, ClusterListener listener) throws Exception {
     Settings settings = Settings.builder()
         .cluster("tally")
         .nodeId(id)
         .port(freePort())
+        .peerPort(0) // node-to-node calls: any free port, advertised in the member znode
+        .clusterSecret(SECRET) // every node of a cluster shares it; read it from a file in production
         .zookeeper(zk.getConnectString())
         .sessionTimeout(Duration.ofSeconds(4))
         .replication(2)

@@ -3,22 +3,29 @@ package dev.ringleader.registry;
 import java.util.Objects;
 
 /**
- * The value of {@code members/<node>}: {@code {"node","url","startedAt","weight","status"}}.
+ * The value of {@code members/<node>}: {@code {"node","url","peer","startedAt","weight","status"}}.
  *
  * @param node the node's unique name
- * @param url the base URL of the node's HTTP API, e.g. {@code http://127.0.0.1:8081}
+ * @param url the base URL of the node's client API, e.g. {@code http://127.0.0.1:8081}
+ * @param peer the {@code host:port} of the node's peer port (node-to-node calls), e.g.
+ *     {@code 127.0.0.1:9081}; null for a member that has none
  * @param startedAt when the node process started, epoch millis
  * @param weight the node's ring weight (a bigger machine takes a bigger share)
  * @param status where the node is in its life cycle
  */
-public record Member(String node, String url, long startedAt, int weight, MemberStatus status) {
+public record Member(String node, String url, String peer, long startedAt, int weight, MemberStatus status) {
   public Member {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(status, "status");
   }
 
+  /** A member without a peer port (tests, views). */
+  public Member(String node, String url, long startedAt, int weight, MemberStatus status) {
+    this(node, url, null, startedAt, weight, status);
+  }
+
   public Member withStatus(MemberStatus next) {
-    return new Member(node, url, startedAt, weight, next);
+    return new Member(node, url, peer, startedAt, weight, next);
   }
 }

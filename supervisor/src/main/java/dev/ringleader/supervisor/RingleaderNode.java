@@ -1,13 +1,13 @@
 package dev.ringleader.supervisor;
 
 import dev.ringleader.registry.ClusterPaths;
-import dev.ringleader.registry.DuplicateMemberException;
 import dev.ringleader.registry.Member;
 import dev.ringleader.registry.MemberStatus;
 import dev.ringleader.registry.Membership;
 import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.registry.VersionedRing;
+import dev.ringleader.registry.ZooKeeperAccess;
 import dev.ringleader.supervisor.internal.activation.CommitFence;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.activation.OwnershipHistory;
@@ -17,39 +17,32 @@ import dev.ringleader.supervisor.internal.coordinator.RingCoordinator;
 import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
 import dev.ringleader.supervisor.internal.handoff.ConflictResolver;
 import dev.ringleader.supervisor.internal.handoff.Handoff;
-import dev.ringleader.supervisor.internal.http.HttpApi;
 import dev.ringleader.supervisor.internal.http.HttpServer;
 import dev.ringleader.supervisor.internal.http.NodeCalls;
-import dev.ringleader.supervisor.internal.http.Views;
+import dev.ringleader.supervisor.internal.http.PeerApi;
 import dev.ringleader.supervisor.internal.node.ClusterEvents;
 import dev.ringleader.supervisor.internal.node.EventLog;
+import dev.ringleader.supervisor.internal.node.MemberLog;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.node.NodeThreads;
 import dev.ringleader.supervisor.internal.node.Timeouts;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerNetwork;
 import dev.ringleader.supervisor.internal.replication.Rebalancer;
 import dev.ringleader.supervisor.internal.replication.Replication;
-import dev.ringleader.supervisor.internal.replication.StateStore;
-import dev.ringleader.supervisor.internal.routing.Router;
-import dev.ringleader.supervisor.internal.routing.UnreachablePeers;
 import dev.ringleader.supervisor.internal.session.PauseDetector;
 import dev.ringleader.supervisor.internal.session.NodeState;
 import dev.ringleader.supervisor.internal.session.SessionGuard;
-import dev.ringleader.worker.Scheduler;
-import dev.ringleader.worker.StopReason;
+import dev.ringleader.supervisor.internal.session.ZooKeeperConnector;
 import dev.ringleader.worker.WorkerType;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +66,9 @@ public final class RingleaderNode implements Closeable {
   private CuratorFramework client;
   private HttpServer http;
   private PeerClient peers;
+  private PeerNetwork network;
+  /** What the peer port does with a request; null until the node is wired (requests then get 503). */
+  private volatile PeerApi peerApi;
   private Membership membership;
   private RingStore ring;
   private Leadership leadership;
@@ -143,36 +139,27 @@ public final class RingleaderNode implements Closeable {
     history = new OwnershipHistory(id);
     threads = new NodeThreads(id, settings.workerThreads());
 
-    client = CuratorFrameworkFactory.builder()
-        .connectString(settings.zk())
-        .sessionTimeoutMs((int) settings.sessionTimeout().toMillis())
-        .connectionTimeoutMs((int) settings.connectionTimeout().toMillis())
-        .retryPolicy(new ExponentialBackoffRetry(100, 10, 2000))
-        .build();
     session = new SessionGuard(settings, events, state::get, () -> handler != null, () -> ring.current(),
         () -> local, this::triggerCoordinator);
-    client.getConnectionStateListenable().addListener((c, s) -> session.onConnectionState(s));
-    client.start();
-    try {
-      if (!client.blockUntilConnected((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new StartupException("cannot reach ZooKeeper at " + settings.zk() + " within "
-            + settings.connectionTimeout().toMillis() + " ms (settings --zk, --connection-timeout-ms)", null);
-      }
-      client.createContainers(paths.root());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StartupException("interrupted while connecting to ZooKeeper", e);
-    } catch (StartupException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new StartupException("cannot use ZooKeeper at " + settings.zk() + ": " + e.getMessage(), e);
-    }
+    ZooKeeperAccess access = settings.zkAcl() ? ZooKeeperAccess.fromSecret(settings.clusterSecret())
+        : ZooKeeperAccess.open();
+    client = ZooKeeperConnector.connect(settings, access, (c, s) -> session.onConnectionState(s), paths.root());
 
     names = new NameRegistry(client, paths, threads.timers, threads.continuations);
     ring = new RingStore(client, paths);
     Timeouts timeouts = new Timeouts(threads.timers, threads.continuations);
     RingWaiter waiter = new RingWaiter(ring, timeouts);
-    Member self = new Member(id, settings.advertiseUrl(), startedAt, settings.weight(), MemberStatus.JOINING);
+    // The peer port and HTTP first (HTTP answers 503 until the node is wired), so a busy port fails
+    // start-up before this node joins.
+    network = new PeerNetwork(id, settings.clusterSecret(), 2);
+    int peerPort = network.start(settings.host(), settings.peerPort(), settings.peerBindAddress(),
+        () -> peerApi, timeouts);
+    String peerAddress = settings.advertisePeer() != null ? settings.advertisePeer() : StartupSteps.hostPort(settings.host(), peerPort);
+    http = new HttpServer(settings, id, () -> handler, () -> state.get() == NodeState.CLOSED);
+    http.start();
+    peers = network.client();
+    Member self = new Member(id, settings.advertiseUrl(), peerAddress, startedAt, settings.weight(),
+        MemberStatus.JOINING);
     membership = new Membership(client, paths, self);
     leadership = new Leadership(client, paths.leader(), id, () -> {
       events.add("leader", leadership.isLeader() ? id + " leads" : id + " no longer leads");
@@ -182,64 +169,33 @@ public final class RingleaderNode implements Closeable {
     coordinator = new RingCoordinator(id, leadership, membership, ring, settings.vnodes(),
         threads.coordinatorThread);
 
-    // HTTP first (it answers 503 until the node is wired), so a busy port fails before joining.
-    http = new HttpServer(settings, id, () -> handler, () -> state.get() == NodeState.CLOSED);
-    http.start();
-    peers = new PeerClient(http.worker(), new DefaultByteBufferPool(false, 16 * 1024),
-        settings.peerBindAddress(), timeouts);
-    StateStore store = new StateStore();
-    // A commit cut off by the leave leaves this node's store, so the leave does not hand it over.
-    fence = new CommitFence(store::removeIfVersion);
-    replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics);
-    rebalancer = new Rebalancer(id, settings, ring, membership, peers, store, threads.rebalancerThread);
-    local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
-        threads.workerPool, Scheduler.system(threads.timers), metrics,
-        key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
-        node -> membership.members().containsKey(node), history, session::zookeeperConnected,
-        session::mayCommitConsistent, settings.detachedLogLimit(), fence,
-        (type, wid, message, key) -> calls.tell(type, wid, message, key));
-    rebalancer.setLive(local::isLive);
-    replication.setRetryGate(fence::open);
-    UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);
-    Router router = new Router(id, ring, waiter, membership, local, peers, settings, metrics, types, unreachable,
-        session::cannotServe, timeouts);
-    calls = new NodeCalls(id, router, types, timeouts, settings.forwardTimeout().multipliedBy(2));
-    resolver = new ConflictResolver(id, local.detachedActivations(), ring, membership, peers, unreachable, settings,
-        events, session::inTouchWithZooKeeper);
-    Views views = new Views(settings, leadership, ring, membership, local, types, events, history, peers,
-        session::notServingReason);
-    handoff = new Handoff(id, settings, membership, ring, local, rebalancer, peers, events, resolver,
-        this::endSession);
-    drain = new GracefulShutdownHandler(new HttpApi(router, replication, handoff, types, settings, metrics, views,
-        resolver, this::leaveAsync).handler());
+    NodeServices parts = new NodeServices(id, settings, types, names, ring, waiter, membership, leadership, peers,
+        metrics, threads, history, events, session, timeouts, this::endSession, this::leaveAsync);
+    fence = parts.fence;
+    replication = parts.replication;
+    rebalancer = parts.rebalancer;
+    local = parts.local;
+    resolver = parts.resolver;
+    handoff = parts.handoff;
+    calls = parts.calls;
+    peerApi = parts.peerApi;
+    drain = parts.drain;
     handler = drain;
 
     ring.addListener(this::onRing);
     ring.start();
     membership.addListener(coordinator::trigger);
-    membership.addListener(this::onMembers);
-    try {
-      membership.start(settings.sessionTimeout().plusSeconds(2));
-    } catch (DuplicateMemberException e) {
-      throw new StartupException(e.getMessage() + " (setting --id)", e);
-    } catch (Exception e) {
-      throw new StartupException("cannot register member " + id + ": " + e, e);
-    }
-    try {
-      handoff.join(settings.forwardTimeout().multipliedBy(4));
-    } catch (Exception e) {
-      throw new StartupException("cannot join the cluster: " + e, e);
-    }
-    try {
-      leadership.start();
-    } catch (Exception e) {
-      throw new StartupException("cannot join the leader election: " + e, e);
-    }
+    membership.addListener(new MemberLog(membership::members, events, clusterEvents));
+    StartupSteps.step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
+    StartupSteps.step("cannot join the cluster", () -> handoff.join(settings.forwardTimeout().multipliedBy(4)));
+    StartupSteps.step("cannot join the leader election", leadership::start);
     session.start(new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id));
     resolver.start(threads.timers);
-    registerGauges();
-    log.info("node {} started: {} (cluster {}, zk {}, session timeout {} ms)", id, settings.advertiseUrl(),
-        settings.cluster(), settings.zk(), settings.sessionTimeout().toMillis());
+    metrics.nodeGauges(local::liveCount, local.detachedActivations()::detachedCount, () -> ring.current().epoch(),
+        () -> membership.members().size(), leadership::isLeader, session::zookeeperConnected,
+        network::refusedConnections);
+    log.info("node {} started: {}, peer port {} (cluster {}, zk {}, session timeout {} ms)", id,
+        settings.advertiseUrl(), peerAddress, settings.cluster(), settings.zk(), settings.sessionTimeout().toMillis());
   }
 
   /** True once start() completed; a node that never started says nothing when it is torn down. */
@@ -254,8 +210,6 @@ public final class RingleaderNode implements Closeable {
   private EventLog events;
   private OwnershipHistory history;
   private ConflictResolver resolver;
-  /** The members last seen, to log who came and went; touched only by the membership listener. */
-  private java.util.Map<String, MemberStatus> lastMembers = java.util.Map.of();
   private CommitFence fence;
   private NameRegistry names;
 
@@ -264,42 +218,6 @@ public final class RingleaderNode implements Closeable {
     if (c != null) {
       c.trigger();
     }
-  }
-
-  private void registerGauges() {
-    metrics.gauge("ringleader_workers_live", "workers live on this node", local::liveCount);
-    metrics.gauge("ringleader_workers_detached", "activations serving without a global name (partition mode "
-        + "available), waiting for the conflict resolver", local.detachedActivations()::detachedCount);
-    metrics.gauge("ringleader_ring_epoch", "the ring epoch this node sees", () -> ring.current().epoch());
-    metrics.gauge("ringleader_members", "members ZooKeeper lists", () -> membership.members().size());
-    metrics.gauge("ringleader_leader", "1 when this node leads", () -> leadership.isLeader() ? 1 : 0);
-    metrics.gauge("ringleader_zookeeper_connected", "1 when connected to ZooKeeper",
-        () -> session.zookeeperConnected() ? 1 : 0);
-  }
-
-  private synchronized void onMembers() {
-    java.util.Map<String, Member> now = membership.members();
-    for (Member m : now.values()) {
-      MemberStatus before = lastMembers.get(m.node());
-      if (before == null) {
-        events.add("member", m.node() + " joined as " + m.status().json());
-      } else if (before != m.status()) {
-        events.add("member", m.node() + " is now " + m.status().json());
-      }
-    }
-    for (String n : lastMembers.keySet()) {
-      if (!now.containsKey(n)) {
-        events.add("member", n + " is gone");
-      }
-    }
-    java.util.Map<String, MemberStatus> seen = new java.util.HashMap<>();
-    now.values().forEach(m -> seen.put(m.node(), m.status()));
-    if (!seen.equals(lastMembers)) {
-      java.util.Map<String, String> statuses = new java.util.HashMap<>();
-      seen.forEach((n, st) -> statuses.put(n, st.json()));
-      clusterEvents.members(statuses);
-    }
-    lastMembers = seen;
   }
 
   private void onRing(VersionedRing next) {
@@ -360,15 +278,7 @@ public final class RingleaderNode implements Closeable {
       }
     }
     if (threads != null && local != null && local.liveCount() > 0) {
-      threads.workerPool.shutdownNow();
-      try {
-        if (!threads.workerPool.awaitTermination(2, TimeUnit.SECONDS)) {
-          log.warn("node {}: worker threads still run handlers 2 s after they were interrupted; the session ends "
-              + "anyway (their commits are refused by the sealed fence)", settings.nodeId());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      threads.stopWorkers(Duration.ofSeconds(2)); // their commits are refused by the sealed fence
     }
     closeQuietly(session);
     closeQuietly(leadership);
@@ -408,7 +318,7 @@ public final class RingleaderNode implements Closeable {
     closeQuietly(membership);
     closeQuietly(ring);
     closeQuietly(client);
-    closeQuietly(peers);
+    closeQuietly(network);
     if (http != null) {
       http.stop();
     }
@@ -437,6 +347,11 @@ public final class RingleaderNode implements Closeable {
 
   public String url() {
     return settings.advertiseUrl();
+  }
+
+  /** The port the peer listener is bound to (the OS's choice when {@code --peer-port 0}). */
+  public int peerPort() {
+    return network == null ? -1 : network.port();
   }
 
   public String name() {

@@ -44,6 +44,19 @@ public final class Settings {
   private final int workerThreads;
   private final String requestType;
   private final Map<String, TypeLimits> typeLimits;
+  private final PeerSettings peer;
+
+  /**
+   * The peer port and who may use it: the port (-1 before it is bound when 0 was asked), the address
+   * other nodes dial, the cluster secret (never logged), the admin token, and whether znodes get ACLs.
+   */
+  record PeerSettings(int port, String advertise, byte[] clusterSecret, String adminToken, boolean zkAcl) {
+    @Override
+    public String toString() {
+      return "PeerSettings[port=" + port + ", advertise=" + advertise + ", clusterSecret=(" + clusterSecret.length
+          + " bytes), adminToken=" + (adminToken == null ? "none" : "(set)") + ", zkAcl=" + zkAcl + "]";
+    }
+  }
 
   /** Only {@link SettingsReader} makes settings, after validating every value. */
   Settings(
@@ -72,7 +85,8 @@ public final class Settings {
       int forwardRetries,
       int workerThreads,
       String requestType,
-      Map<String, TypeLimits> typeLimits) {
+      Map<String, TypeLimits> typeLimits,
+      PeerSettings peer) {
     this.cluster = cluster;
     this.nodeId = nodeId;
     this.host = host;
@@ -99,6 +113,7 @@ public final class Settings {
     this.workerThreads = workerThreads;
     this.requestType = requestType;
     this.typeLimits = typeLimits;
+    this.peer = peer;
   }
 
   /** Builds settings from flags, environment and (if named) a properties file; see the class comment. */
@@ -119,10 +134,13 @@ public final class Settings {
 
 
 
-  /** The settings of one demo node on loopback: short session timeout, two nodes minimum. */
-  public static Settings localDemo(String id, int port, String zk) {
+  /**
+   * The settings of one demo node on loopback: short session timeout, two nodes minimum, peer port
+   * {@code port + 1000}, and the given cluster secret (at least 16 bytes).
+   */
+  public static Settings localDemo(String id, int port, String zk, String clusterSecret) {
     return of(Map.of("id", id, "port", Integer.toString(port), "zk", zk,
-        "session-timeout-ms", "4000", "min-nodes", "2"));
+        "session-timeout-ms", "4000", "min-nodes", "2", "cluster-secret", clusterSecret));
   }
 
   /** The limits of a type after the per-type overrides. */
@@ -189,6 +207,21 @@ public final class Settings {
     }
 
     /** Validates and builds. */
+    /** The peer port (node-to-node calls); 0: any free port. Default: {@code port + 1000}. */
+    public Builder peerPort(int port) {
+      return set("peer-port", port);
+    }
+
+    /** The shared secret every node of the cluster proves on its peer connections (>= 16 bytes). */
+    public Builder clusterSecret(String secret) {
+      return set("cluster-secret", secret);
+    }
+
+    /** The token {@code POST /admin/leave} must carry; without one, admin actions are off. */
+    public Builder adminToken(String token) {
+      return set("admin-token", token);
+    }
+
     public Settings build() {
       return SettingsReader.read(values);
     }
@@ -216,6 +249,30 @@ public final class Settings {
 
   public InetAddress peerBindAddress() {
     return peerBindAddress;
+  }
+
+  /** The peer port asked for (0: any free one; {@link RingleaderNode#peerPort()} tells which). */
+  public int peerPort() {
+    return peer.port();
+  }
+
+  /** The {@code host:port} other nodes dial, or null to derive it from the host and the bound port. */
+  public String advertisePeer() {
+    return peer.advertise();
+  }
+
+  byte[] clusterSecret() {
+    return peer.clusterSecret().clone();
+  }
+
+  /** The admin token, or null when admin actions are off on the client port. */
+  String adminToken() {
+    return peer.adminToken();
+  }
+
+  /** True when the node's znodes get digest ACLs (setting {@code zk-acl}). */
+  public boolean zkAcl() {
+    return peer.zkAcl();
   }
 
   public String zk() {

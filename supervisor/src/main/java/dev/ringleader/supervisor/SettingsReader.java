@@ -90,6 +90,9 @@ final class SettingsReader {
   static Settings read(Map<String, String> values) {
     Values r = new Values(values);
     String id = r.name("id", null);
+    if (id == null) {
+      throw new SettingsException("missing setting --id: every node needs a unique name ([A-Za-z0-9_-]{1,64})");
+    }
     String host = r.string("host", "127.0.0.1");
     int port = r.integer("port", 8080, 1, 65535);
     String advertise = r.string("advertise-url", "http://" + host + ":" + port);
@@ -133,17 +136,74 @@ final class SettingsReader {
         r.integer("forward-retries", 3, 0, 10),
         r.integer("worker-threads", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024),
         r.name("request-type", null),
-        Map.copyOf(types));
+        Map.copyOf(types),
+        peerSettings(r, host, port));
     if ((long) s.detachedLogLimit() * s.maxBodyBytes() > BodyReader.MERGE_MAX_BYTES) {
       throw new SettingsException("invalid settings --detached-log-limit=" + s.detachedLogLimit() + " and --max-body-bytes="
           + s.maxBodyBytes() + ": a detached worker's changes (their product) must fit in one merge of at most "
           + BodyReader.MERGE_MAX_BYTES + " bytes");
     }
-    if (s.nodeId() == null) {
-      throw new SettingsException("missing setting --id: every node needs a unique name ([A-Za-z0-9_-]{1,64})");
-    }
     r.rejectUnknown();
     return s;
+  }
+
+  private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]{1,253}):(\\d{1,5})");
+
+  private static Settings.PeerSettings peerSettings(Values r, String host, int port) {
+    int peerPort = r.integer("peer-port", port + 1000 <= 65535 ? port + 1000 : -1, 0, 65535);
+    if (peerPort == -1) {
+      throw new SettingsException("missing setting --peer-port: the default (--port + 1000) is above 65535");
+    }
+    if (peerPort == port && port != 0) {
+      throw new SettingsException("invalid setting --peer-port=" + peerPort + ": must differ from --port");
+    }
+    String advertise = r.string("advertise-peer", null);
+    if (advertise != null) {
+      var m = HOST_PORT.matcher(advertise);
+      if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+        throw new SettingsException("invalid setting --advertise-peer=" + advertise + ": must be host:port");
+      }
+    } else if (peerPort != 0) {
+      advertise = (host.contains(":") ? "[" + host + "]" : host) + ":" + peerPort;
+    }
+    byte[] secret = secret(r);
+    String token = r.string("admin-token", null);
+    if (token != null && token.length() < 16) {
+      throw new SettingsException("invalid setting --admin-token: must be at least 16 characters");
+    }
+    String acl = r.string("zk-acl", "on");
+    if (!acl.equals("on") && !acl.equals("off")) {
+      throw new SettingsException("invalid setting --zk-acl=" + acl + ": must be on|off");
+    }
+    return new Settings.PeerSettings(peerPort, advertise, secret, token, acl.equals("on"));
+  }
+
+  /** The cluster secret from --cluster-secret-file or --cluster-secret (one of them, not both). */
+  private static byte[] secret(Values r) {
+    String file = r.string("cluster-secret-file", null);
+    String inline = r.string("cluster-secret", null);
+    if (file != null && inline != null) {
+      throw new SettingsException("invalid settings --cluster-secret-file and --cluster-secret: give one of them");
+    }
+    byte[] secret;
+    if (file != null) {
+      try {
+        secret = new String(Files.readAllBytes(Path.of(file)), java.nio.charset.StandardCharsets.UTF_8).strip()
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException | java.nio.file.InvalidPathException e) {
+        throw new SettingsException("invalid setting --cluster-secret-file=" + file + ": cannot read it (" + e.getMessage() + ")");
+      }
+    } else if (inline != null) {
+      secret = inline.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    } else {
+      throw new SettingsException("missing setting --cluster-secret-file (or RINGLEADER_CLUSTER_SECRET): the nodes "
+          + "of a cluster prove membership to each other with a shared secret of at least 16 bytes");
+    }
+    if (secret.length < 16) {
+      throw new SettingsException("invalid setting --" + (file != null ? "cluster-secret-file" : "cluster-secret")
+          + ": the secret has " + secret.length + " bytes, at least 16 are needed");
+    }
+    return secret;
   }
 
   /** Reads and validates one value at a time, remembering which names were used. */

@@ -60,7 +60,7 @@ class BoundsTest {
             .append("\",\"version\":1,\"state\":{\"total\":{\"p\":{\"t\":1},\"n\":{}}},\"recentReplies\":{},")
             .append("\"owner\":\"node2\",\"epoch\":1,\"incarnation\":1}");
       }
-      assertEquals(200, Http.post(cluster.url("node2") + "/internal/replicas", batch.append("]").toString()).status());
+      assertEquals(200, PeerCalls.batch(cluster.node("node2"), batch.append("]").toString()).status());
     }
 
     AtomicInteger inside = new AtomicInteger();
@@ -91,8 +91,9 @@ class BoundsTest {
     assertEquals(10, received.get(), "every batch reached node1");
     assertTrue(peak.get() <= Rebalancer.MAX_BATCHES_IN_FLIGHT, "at most " + Rebalancer.MAX_BATCHES_IN_FLIGHT
         + " batches in flight to one peer, saw " + peak.get());
-    assertTrue(threads.stream().noneMatch(t -> t.contains("I/O")), "parsed off the IO threads: " + threads);
-    assertEquals(200, Http.get(cluster.url("node1") + "/internal/replicas/counter/c" + (copies - 1)).status());
+    assertTrue(threads.stream().noneMatch(t -> t.contains("I/O") || t.contains("-peer-")),
+        "parsed off the IO threads: " + threads);
+    assertEquals(200, PeerCalls.fetch(cluster.node("node1"), "counter", "c" + (copies - 1)).status());
   }
 
   @Test
@@ -101,15 +102,13 @@ class BoundsTest {
     String base = cluster.url("node1");
     String copy = "{\"type\":\"counter\",\"id\":\"big\",\"version\":1,\"state\":{\"pad\":\"" + "x".repeat(1 << 20)
         + "\"},\"recentReplies\":{}}";
-    // Three copies of 1 MB: within the limit (Undertow's own 2 MB default refused it before).
+    // Three copies of 1 MB in one frame: within the limit.
     String fits = "[" + String.join(",", java.util.Collections.nCopies(3, copy)) + "]";
-    Http.Reply kept = Http.post(base + "/internal/replicas", fits);
+    Http.Reply kept = PeerCalls.batch(cluster.node("node1"), fits);
     assertEquals(200, kept.status(), kept.body());
     String batch = "[" + String.join(",", java.util.Collections.nCopies(9, copy)) + "]";
     assertTrue(batch.length() > BodyReader.INTERNAL_MAX_BYTES);
-    // The node answers 413 from the headers alone, before any of the body is read; a raw socket
-    // shows it without racing the answer against a 9 MB upload (the JDK client may see a reset).
-    Http.Reply tooLarge = rawPost(base, "/internal/replicas", batch.length());
+    Http.Reply tooLarge = PeerCalls.batch(cluster.node("node1"), batch);
     assertEquals(413, tooLarge.status(), tooLarge.body());
     assertEquals("body_too_large", tooLarge.json().get("error").asText());
     assertEquals(200, Http.get(base + "/health").status());
@@ -117,34 +116,4 @@ class BoundsTest {
         () -> Http.post(base + "/workers/counter/after", "{\"add\":1}").status() == 200);
   }
 
-  /** Sends only the headers of a POST announcing {@code length} bytes and reads the answer. */
-  private static Http.Reply rawPost(String base, String path, long length) throws Exception {
-    java.net.URI uri = java.net.URI.create(base);
-    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
-      socket.setSoTimeout(10_000);
-      String head = "POST " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + length + "\r\n\r\n";
-      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-          java.nio.charset.StandardCharsets.UTF_8));
-      int status = Integer.parseInt(in.readLine().split(" ")[1]);
-      long bodyLength = 0;
-      for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-          bodyLength = Long.parseLong(line.substring(15).trim());
-        }
-      }
-      char[] body = new char[(int) bodyLength];
-      int read = 0;
-      while (read < body.length) {
-        int n = in.read(body, read, body.length - read);
-        if (n < 0) {
-          break;
-        }
-        read += n;
-      }
-      return new Http.Reply(status, new String(body, 0, read), null);
-    }
-  }
 }

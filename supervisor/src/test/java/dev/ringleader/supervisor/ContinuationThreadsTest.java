@@ -10,7 +10,9 @@ import dev.ringleader.registry.RingStore;
 import dev.ringleader.registry.RingWrite;
 import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
 import dev.ringleader.supervisor.internal.node.Timeouts;
-import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerNetwork;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
 import io.undertow.Undertow;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.util.Methods;
@@ -104,19 +106,17 @@ class ContinuationThreadsTest {
   /** A call to a silent peer (a black hole) times out, and what follows runs on the executor. */
   @Test
   void aTimedOutCallToAPeerContinuesOnTheExecutor() throws Exception {
-    int port = TestCluster.freePort();
-    Undertow server = Undertow.builder().addHttpListener(port, "127.0.0.1")
-        .setHandler(ex -> ex.getResponseSender().send("{}")).build();
-    server.start();
-    try (TcpProxy hole = new TcpProxy(port)) {
-      hole.cut();
-      PeerClient peers = new PeerClient(server.getWorker(), new DefaultByteBufferPool(false, 4096), null, timeouts);
-      String where = peers.send("http://" + hole.address(), Methods.GET, "/", Map.of(), null, Duration.ofMillis(100))
-          .handle((r, e) -> e != null ? thread() : "answered").get(5, TimeUnit.SECONDS);
-      assertEquals("test-async", where);
-      peers.close();
-    } finally {
-      server.stop();
+    byte[] secret = TestCluster.SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (PeerNetwork target = new PeerNetwork("target", secret, 1);
+        PeerNetwork caller = new PeerNetwork("caller", secret, 1)) {
+      int port = target.start("127.0.0.1", 0, null, (r, from, deadline) -> new CompletableFuture<>(), timeouts);
+      caller.start("127.0.0.1", 0, null, (r, from, deadline) -> new CompletableFuture<>(), timeouts);
+      try (TcpProxy hole = new TcpProxy(port)) {
+        hole.cut();
+        String where = caller.client().send(hole.address(), PeerRequest.of(PeerOp.PROBE, null), Duration.ofMillis(100))
+            .handle((r, e) -> e != null ? thread() : "answered").get(5, TimeUnit.SECONDS);
+        assertEquals("test-async", where);
+      }
     }
   }
 }

@@ -87,7 +87,7 @@ class CopyFencingTest {
         "every acknowledged change is in the state B serves (m1: " + r1.status() + ")");
     assertNotEquals(200, r1.status(), "node1 no longer owns " + id + ": m1 must not be acknowledged: " + r1.body());
     assertEquals(503, r1.status(), r1.body());
-    JsonNode copy = Http.get(b + "/internal/replicas/gate/" + id).json();
+    JsonNode copy = PeerCalls.fetch(cluster.node(backup), "gate", id).json();
     assertEquals(backup, copy.get("owner").asText(), "B keeps its own lineage: " + copy);
   }
 
@@ -105,23 +105,23 @@ class CopyFencingTest {
 
     String forged = "{\"version\":9,\"state\":{\"total\":{\"p\":{\"x\":40},\"n\":{}}},\"recentReplies\":{},"
         + "\"owner\":\"" + notOwner + "\",\"epoch\":" + epoch + ",\"incarnation\":7}";
-    Http.Reply refused = put(cluster.url(backup) + "/internal/replicas/counter/f", forged);
+    Http.Reply refused = PeerCalls.copy(cluster.node(backup), "counter", "f", forged);
     assertEquals(409, refused.status(), refused.body());
     assertEquals("not_owner", refused.json().get("error").asText());
     assertEquals(owner, refused.json().get("owner").asText());
-    assertEquals(1, Http.get(cluster.url(backup) + "/internal/replicas/counter/f").json().get("version").asLong(),
+    assertEquals(1, PeerCalls.fetch(cluster.node(backup), "counter", "f").json().get("version").asLong(),
         "the refused copy changed nothing");
 
     // A copy without epoch and incarnation (an older node's) is read with both 0, then fenced alike.
     String old = "{\"version\":9,\"state\":{\"total\":{\"p\":{\"x\":40},\"n\":{}}},\"recentReplies\":{},"
         + "\"owner\":\"" + notOwner + "\"}";
-    assertEquals(409, put(cluster.url(backup) + "/internal/replicas/counter/f", old).status());
+    assertEquals(409, PeerCalls.copy(cluster.node(backup), "counter", "f", old).status());
 
     // A copy from a ring newer than the backup's: the backup waits (bounded) for it, then decides by its own.
     long start = System.nanoTime();
     String future = forged.replace("\"owner\":\"" + notOwner + "\"", "\"owner\":\"" + owner + "\"")
         .replace("\"epoch\":" + epoch, "\"epoch\":" + (epoch + 50));
-    Http.Reply waited = put(cluster.url(backup) + "/internal/replicas/counter/f", future);
+    Http.Reply waited = PeerCalls.copy(cluster.node(backup), "counter", "f", future);
     assertEquals(200, waited.status(), waited.body());
     assertEquals(9, waited.json().get("version").asLong());
     assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0);
@@ -131,9 +131,9 @@ class CopyFencingTest {
     // 409 would make a legitimate new owner stop its worker as stale while the backup lags).
     String unjudgeable = forged.replace("\"version\":9", "\"version\":10")
         .replace("\"epoch\":" + epoch, "\"epoch\":" + (epoch + 60));
-    Http.Reply lagging = put(cluster.url(backup) + "/internal/replicas/counter/f", unjudgeable);
+    Http.Reply lagging = PeerCalls.copy(cluster.node(backup), "counter", "f", unjudgeable);
     assertEquals(503, lagging.status(), lagging.body());
-    assertEquals(9, Http.get(cluster.url(backup) + "/internal/replicas/counter/f").json().get("version").asLong(),
+    assertEquals(9, PeerCalls.fetch(cluster.node(backup), "counter", "f").json().get("version").asLong(),
         "nothing kept");
   }
 }

@@ -41,7 +41,7 @@ class EmbeddedApiTest {
 
   private RingleaderNode start(String id, ClusterListener listener, SimpleMeterRegistry meters) {
     Settings settings = Settings.builder().cluster("api" + ProcessHandle.current().pid()).nodeId(id)
-        .port(TestCluster.freePort()).zookeeper(zk.getConnectString()).sessionTimeout(Duration.ofSeconds(3))
+        .port(TestCluster.freePort()).peerPort(0).clusterSecret(TestCluster.SECRET).zookeeper(zk.getConnectString()).sessionTimeout(Duration.ofSeconds(3))
         .replication(2).build();
     RingleaderNode node = RingleaderNode.builder().settings(settings).workerType(new CounterType())
         .workerType(new RelayType()).listener(listener).meterRegistry(meters).build();
@@ -135,13 +135,13 @@ class EmbeddedApiTest {
   @Test
   void settingsInCodeAreValidatedLikeFlags() {
     SettingsException bad = assertThrows(SettingsException.class,
-        () -> Settings.builder().nodeId("n1").replication(9).build());
+        () -> Settings.builder().nodeId("n1").clusterSecret(TestCluster.SECRET).replication(9).build());
     assertTrue(bad.getMessage().contains("replication"), bad.getMessage());
     IllegalStateException noTypes = assertThrows(IllegalStateException.class,
-        () -> RingleaderNode.builder().settings(Settings.builder().nodeId("n1").build()).build());
+        () -> RingleaderNode.builder().settings(Settings.builder().nodeId("n1").clusterSecret(TestCluster.SECRET).build()).build());
     assertTrue(noTypes.getMessage().contains("worker type"), noTypes.getMessage());
     assertThrows(IllegalStateException.class, () -> RingleaderNode.builder()
-        .settings(Settings.builder().nodeId("n1").build()).workerType(new CounterType()).build().ref("counter", "x"));
+        .settings(Settings.builder().nodeId("n1").clusterSecret(TestCluster.SECRET).build()).workerType(new CounterType()).build().ref("counter", "x"));
   }
 
   private static String ownedBy(RingleaderNode node, String owner) {

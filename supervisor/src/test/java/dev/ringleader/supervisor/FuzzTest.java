@@ -103,7 +103,7 @@ class FuzzTest {
   void hugeBodiesAndWrongMethodsGetJsonErrors() throws Exception {
     assertJsonError(Http.post(url + "/workers/counter/victim", "{\"add\":1,\"pad\":\"" + "z".repeat(5_000_000) + "\"}"),
         "a 5 MB body");
-    assertJsonError(Http.post(url + "/internal/replicas", "[" + "{}".repeat(1) + "]"), "a bad internal batch");
+    assertJsonError(Http.post(url + "/internal/replicas", "[" + "{}".repeat(1) + "]"), "no internal calls on the client port");
     for (String method : new String[] {"PUT", "DELETE", "PATCH", "OPTIONS"}) {
       assertJsonError(Http.send(HttpRequest.newBuilder(URI.create(url + "/workers/counter/victim"))
           .method(method, HttpRequest.BodyPublishers.ofString("{\"add\":1}"))), method);

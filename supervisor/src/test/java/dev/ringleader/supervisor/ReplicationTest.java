@@ -105,7 +105,7 @@ class ReplicationTest {
         assertFalse(owner.get("replicas").toString().contains("\"" + owner.get("owner").asText() + "\""));
         Set<String> holders = new HashSet<>();
         for (String node : new ArrayList<>(cluster.nodes.keySet())) {
-          if (Http.get(cluster.url(node) + "/internal/replicas/counter/" + id).status() == 200) {
+          if (PeerCalls.fetch(cluster.node(node), "counter", id).status() == 200) {
             holders.add(node);
           }
         }

@@ -46,11 +46,11 @@ class StaleActivationTest {
     long epoch = owners.get("epoch").asLong();
     String ghost = "{\"version\":50,\"state\":{\"total\":{\"p\":{\"ghost\":40},\"n\":{}}},\"recentReplies\":{},"
         + "\"owner\":\"" + owner + "\",\"epoch\":" + epoch + ",\"incarnation\":2}";
-    JsonNode kept = put(cluster.url(backup) + "/internal/replicas/counter/s", ghost).json();
+    JsonNode kept = PeerCalls.copy(cluster.node(backup), "counter", "s", ghost).json();
     assertEquals(50, kept.get("version").asLong());
     assertEquals(2, kept.get("incarnation").asLong());
     String other = ghost.replace("\"ghost\":40", "\"other\":7").replace("\"incarnation\":2", "\"incarnation\":1");
-    assertEquals(2, put(cluster.url(backup) + "/internal/replicas/counter/s", other).json().get("incarnation").asLong());
+    assertEquals(2, PeerCalls.copy(cluster.node(backup), "counter", "s", other).json().get("incarnation").asLong());
 
     // The live worker (version 1) commits version 2: the backup holds 50 of another activation. Not held.
     Http.Reply stale = Http.post(base + "/workers/counter/s", "{\"add\":1}");
@@ -59,7 +59,7 @@ class StaleActivationTest {
     // The owner keeps its last acknowledged copy (version 1): the refused version 2 had replaced it
     // in its store, and dropping that without putting version 1 back lost it there (a rolling
     // restart then started a new owner from an older copy: acknowledged updates lost).
-    Http.Reply own = Http.get(cluster.url(owner) + "/internal/replicas/counter/s");
+    Http.Reply own = PeerCalls.fetch(cluster.node(owner), "counter", "s");
     assertEquals(200, own.status(), own.body());
     assertEquals(1, own.json().get("version").asLong(), own.body());
     Await.until("the stale worker stops", java.time.Duration.ofSeconds(5), () ->

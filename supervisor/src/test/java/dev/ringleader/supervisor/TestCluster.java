@@ -27,6 +27,8 @@ import org.apache.zookeeper.ZooKeeper;
  */
 final class TestCluster implements AutoCloseable {
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
+  /** The cluster secret of every test cluster (tests that check refusals use another). */
+  static final String SECRET = "test-cluster-secret-0123456789";
 
   /** The ZooKeeper the nodes use: one TestingServer, or a three-server TestingCluster. */
   final TestingServer zk;
@@ -98,20 +100,22 @@ final class TestCluster implements AutoCloseable {
   /**
    * Starts a node that a test can cut from ZooKeeper and from other splittable nodes: its ZooKeeper
    * traffic goes through a proxy (as {@link #startBehindProxy}), it advertises an inbound proxy in front
-   * of its HTTP port (so other nodes reach it only through that), and its own links to other nodes
+   * of its peer port (so other nodes reach it only through that), and its own links to other nodes
    * come from a loopback address of its own ({@code peer-bind-address} 127.0.0.(10+k)), which is how
    * the other nodes' inbound proxies tell it apart. Tests still talk to its port directly ({@link #url}).
    * A node restarted under the same name keeps its source address and gets new, healed proxies.
    */
   RingleaderNode startSplittable(String id) throws IOException {
     int port = freePort();
+    int peerPort = freePort();
     TcpProxy zkProxy = new TcpProxy(zk.getPort());
-    TcpProxy inbound = new TcpProxy(port);
+    TcpProxy inbound = new TcpProxy(peerPort);
     String address = peerAddresses.computeIfAbsent(id, k -> "127.0.0." + (11 + peerAddresses.size()));
     closeIfPresent(zkProxies.put(id, zkProxy));
     closeIfPresent(inboundProxies.put(id, inbound));
     return start(id, zkProxy.address(), port,
-        Map.of("advertise-url", "http://" + inbound.address(), "peer-bind-address", address));
+        Map.of("peer-port", Integer.toString(peerPort), "advertise-peer", inbound.address(),
+            "peer-bind-address", address));
   }
 
   /** Splittable nodes {@code a} and {@code b} can no longer reach each other, in either direction. */
@@ -195,6 +199,8 @@ final class TestCluster implements AutoCloseable {
     s.put("session-timeout-ms", "3000");
     s.put("request-type", "tick");
     s.put("worker-threads", "4");
+    s.put("cluster-secret", SECRET);
+    s.put("peer-port", "0");
     s.putAll(common);
     s.putAll(own);
     RingleaderNode node = new RingleaderNode(Settings.of(s), types);

@@ -19,6 +19,8 @@ public enum CallError {
   UNKNOWN_TYPE("unknown_type", 404),
   NOT_FOUND("not_found", 404),
   METHOD_NOT_ALLOWED("method_not_allowed", 405),
+  /** An admin action without the node's admin token (setting --admin-token). */
+  UNAUTHORIZED("unauthorized", 401),
   /** Between nodes only: a copy from a node that does not own the ID in the receiver's ring. */
   NOT_OWNER("not_owner", 409),
   BODY_TOO_LARGE("body_too_large", 413),
@@ -102,7 +104,7 @@ public enum CallError {
 
   /**
    * The failure of an error answer: by its code when known, else by its status (400 bad_request,
-   * 404 not_found, 405, 409, 413, 421, 503 not_serving, 504 timeout, anything else internal).
+   * 401, 404 not_found, 405, 409, 413, 421, 503 not_serving, 504 timeout, anything else internal).
    */
   public static CallError ofAnswer(String code, int status) {
     CallError e = code == null ? null : BY_CODE.get(code);
@@ -111,6 +113,7 @@ public enum CallError {
     }
     return switch (status) {
       case 400 -> BAD_REQUEST;
+      case 401 -> UNAUTHORIZED;
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
       case 409 -> NOT_OWNER;

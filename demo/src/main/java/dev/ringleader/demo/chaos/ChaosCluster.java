@@ -40,6 +40,8 @@ final class ChaosCluster implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
   private final Thread hook = new Thread(this::close, "chaos-stop");
   private boolean closed;
+  private final Map<String, Integer> peerPorts = new LinkedHashMap<>();
+  private final Path secretFile;
 
   ChaosCluster(ChaosOptions options, Path logs, String cluster) throws IOException {
     this.options = options;
@@ -50,10 +52,13 @@ final class ChaosCluster implements AutoCloseable {
     for (int i = 1; i <= options.nodes(); i++) {
       String node = options.node(i);
       int port = freePort();
+      int peerPort = freePort();
       ports.put(node, port);
+      peerPorts.put(node, peerPort);
       zkProxies.put(node, new TcpProxy(zkPort));
-      inbound.put(node, new TcpProxy(port));
+      inbound.put(node, new TcpProxy(peerPort)); // other nodes reach its peer port only through this
     }
+    secretFile = dev.ringleader.demo.DemoSecrets.clusterSecretFile(logs);
   }
 
   List<String> nodes() {
@@ -102,7 +107,8 @@ final class ChaosCluster implements AutoCloseable {
     int n = Integer.parseInt(node.substring(4));
     List<String> args = List.of("node", "--id", node, "--port", Integer.toString(ports.get(node)),
         "--cluster", cluster, "--zk", zkProxies.get(node).address(),
-        "--advertise-url", "http://" + inbound.get(node).address(), "--peer-bind-address", "127.0.0." + (10 + n),
+        "--peer-port", Integer.toString(peerPorts.get(node)), "--advertise-peer", inbound.get(node).address(),
+        "--peer-bind-address", "127.0.0." + (10 + n), "--cluster-secret-file", secretFile.toString(),
         "--session-timeout-ms", Long.toString(options.sessionTimeout().toMillis()),
         "--replication", Integer.toString(ChaosOptions.REPLICATION),
         "--min-nodes", Integer.toString(ChaosOptions.MIN_NODES), "--partition-mode", "available");

@@ -9,6 +9,8 @@ public enum Failure {
   BAD_REQUEST(400, "bad_request"),
   /** The worker type rejected the message as invalid (not a crash). */
   BAD_MESSAGE(400, "bad_message"),
+  /** An admin action without the node's admin token (setting --admin-token). */
+  UNAUTHORIZED(401, "unauthorized"),
   UNKNOWN_TYPE(404, "unknown_type"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),

@@ -16,11 +16,12 @@ import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.EventLog;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
 import dev.ringleader.supervisor.internal.peer.PeerUnreachableException;
 import dev.ringleader.supervisor.internal.routing.Router;
 import dev.ringleader.supervisor.internal.routing.UnreachablePeers;
 import dev.ringleader.worker.WorkerKey;
-import io.undertow.util.Methods;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public final class ConflictResolver implements Closeable {
       }
       // A detached worker stops only once its owner answers a probe: stopping it first and then
       // failing to deliver would leave its state waiting while the next call starts another one.
-      remote.forEach((member, keys) -> unreachable.probe(member.node(), member.url()).thenAccept(reachable -> {
+      remote.forEach((member, keys) -> unreachable.probe(member.node(), member.peer()).thenAccept(reachable -> {
         if (reachable) {
           keys.forEach(key -> resolve(key, member.node(), () -> resolveAt(key, member, current.epoch())));
         }
@@ -155,9 +156,8 @@ public final class ConflictResolver implements Closeable {
 
   private CompletableFuture<Void> send(WorkerKey key, Member owner, PendingState state, long epoch) {
     detached.sending(state);
-    String path = "/internal/merge/" + key.type() + "/" + key.id() + "?from=" + self;
-    return peers.send(owner.url(), Methods.POST, path, Map.of(Router.EPOCH_HEADER, Long.toString(epoch)),
-            Json.MAPPER.valueToTree(state).toString(), settings.forwardTimeout())
+    PeerRequest merge = PeerRequest.of(PeerOp.MERGE, key, epoch, Json.bytes(state)).withFrom(self);
+    return peers.send(owner.peer(), merge, settings.forwardTimeout())
         .handle((r, e) -> {
           if (e != null) {
             if (ErrorResponses.unwrap(e) instanceof PeerUnreachableException u && u.silent()) {

@@ -13,9 +13,10 @@ import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.EventLog;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
 import dev.ringleader.supervisor.internal.replication.Rebalancer;
 import dev.ringleader.worker.StopReason;
-import io.undertow.util.Methods;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,12 +69,12 @@ public final class Handoff {
   /** Scenario 1 of docs/handoff.md. Blocking; called once at start, before the node is up. */
   public void join(Duration timeout) throws Exception {
     List<CompletableFuture<Void>> asks = new ArrayList<>();
-    String body = Json.object().put("node", self).put("weight", settings.weight()).toString();
+    byte[] body = Json.bytes(Json.object().put("node", self).put("weight", settings.weight()));
     for (Member m : membership.members().values()) {
       if (m.node().equals(self) || m.status() != MemberStatus.UP) {
         continue;
       }
-      asks.add(peers.send(m.url(), Methods.POST, "/internal/join", Map.of(), body, timeout)
+      asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.JOIN, body), timeout)
           .thenAccept(r -> {
             if (r.status() != 200) {
               log.warn("node {} could not prepare the join of {}: {} {}", m.node(), self, r.status(), r.body());

@@ -33,15 +33,6 @@ public final class BodyReader {
   public static final int INTERNAL_MAX_BYTES = PeerClient.INTERNAL_MAX_BYTES;
 
   /**
-   * Reads an internal call's body (up to {@link #INTERNAL_MAX_BYTES}) and parses it and runs
-   * {@code then} on a worker thread of the HTTP server, never on an IO thread: parsing megabytes
-   * must not stall the other connections of that IO thread.
-   */
-  void readInternal(HttpServerExchange ex, java.util.function.Consumer<JsonNode> then) {
-    readJson(ex, INTERNAL_MAX_BYTES, true, then);
-  }
-
-  /**
    * Largest merge body: a detached worker's base, last state and changes (at most
    * detached-log-limit messages of at most max-body-bytes each; Settings refuses a product above
    * 64 MiB). Parsed on a worker thread like every internal body.
@@ -110,7 +101,7 @@ public final class BodyReader {
     then.accept(body);
   }
 
-  private static Answer tooLarge(int max) {
+  static Answer tooLarge(int max) {
     return ErrorResponses.of(Failure.BODY_TOO_LARGE, "the body is larger than the limit of " + max
         + " bytes (setting max-body-bytes for worker messages; " + INTERNAL_MAX_BYTES + " for calls between nodes)");
   }

@@ -5,13 +5,9 @@ import dev.ringleader.supervisor.internal.activation.WorkerTypes;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.failure.Failure;
-import dev.ringleader.supervisor.internal.handoff.ConflictResolver;
-import dev.ringleader.supervisor.internal.handoff.Handoff;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.node.WorkerIds;
-import dev.ringleader.supervisor.internal.peer.PeerClient;
-import dev.ringleader.supervisor.internal.replication.Replication;
 import dev.ringleader.supervisor.internal.routing.Call;
 import dev.ringleader.supervisor.internal.routing.Router;
 import dev.ringleader.worker.WorkerKey;
@@ -35,24 +31,20 @@ public final class HttpApi {
   static final Pattern ID = WorkerIds.ID;
 
   private final Router router;
-  private final Replication replication;
-  private final Handoff handoff;
   private final Runnable leave;
+  private final AdminToken admin;
   private final WorkerTypes types;
   private final Settings settings;
   private final NodeMetrics metrics;
   private final Views views;
-  private final ConflictResolver resolver;
   private final AtomicLong requestKeys = new AtomicLong();
   private final String keyPrefix;
   private final BodyReader bodies;
 
-  public HttpApi(Router router, Replication replication, Handoff handoff, WorkerTypes types, Settings settings,
-      NodeMetrics metrics, Views views, ConflictResolver resolver, Runnable leave) {
-    this.resolver = resolver;
+  public HttpApi(Router router, WorkerTypes types, Settings settings, NodeMetrics metrics, Views views,
+      AdminToken admin, Runnable leave) {
     this.router = router;
-    this.replication = replication;
-    this.handoff = handoff;
+    this.admin = admin;
     this.leave = leave;
     this.types = types;
     this.settings = settings;
@@ -96,19 +88,15 @@ public final class HttpApi {
           ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
           ex.getResponseSender().send(metrics.scrape());
         })
-        .get("/internal/replicas/{type}/{id}", ex -> internal(ex, false))
-        .put("/internal/replicas/{type}/{id}", ex -> internal(ex, true))
-        .post("/internal/join", ex -> bodies.readJson(ex, 4096, body -> sendWhenDone(ex, handoff.prepareJoin(body))))
         .post("/admin/leave", ex -> {
+          if (!admin.allows(ex)) {
+            send(ex, admin.refusal());
+            return;
+          }
           leave.run();
           send(ex, new Answer(202, Json.bytes(java.util.Map.of("status", "leaving", "node", settings.nodeId(),
               "message", "handing workers over; the node stops when done")), null));
         })
-        .post("/internal/merge/{type}/{id}", ex -> withKey(ex, key -> bodies.readJson(ex, BodyReader.MERGE_MAX_BYTES, true, body -> {
-          var from = ex.getQueryParameters().get("from");
-          sendWhenDone(ex, resolver.accept(key, from == null ? null : from.getFirst(), body));
-        })))
-        .post("/internal/replicas", ex -> bodies.readInternal(ex, body -> send(ex, replication.acceptBatch(body))))
         .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
             "no such path: " + ex.getRequestMethod() + " " + ex.getRequestPath()
                 + " (see GET /cluster, GET /request/{id}, GET|POST /workers/{type}/{id})")))
@@ -116,35 +104,11 @@ public final class HttpApi {
             ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath())));
     return ex -> {
       try {
-        String deadline = ex.getRequestHeaders().getFirst(PeerClient.DEADLINE_HEADER);
-        if (deadline != null && pastDeadline(deadline)) {
-          send(ex, ErrorResponses.of(Failure.TIMEOUT, "this request between nodes arrived after its deadline ("
-              + deadline + "): the sender has given up on it, so it is not applied"));
-          return;
-        }
         routes.handleRequest(ex);
       } catch (RuntimeException e) {
         send(ex, ErrorResponses.of(e));
       }
     };
-  }
-
-  /** The sender's deadline (epoch millis) of a request between nodes, or Long.MAX_VALUE without one. */
-  private static long deadlineOf(HttpServerExchange ex) {
-    String deadline = ex.getRequestHeaders().getFirst(PeerClient.DEADLINE_HEADER);
-    try {
-      return deadline == null ? Long.MAX_VALUE : Long.parseLong(deadline.trim());
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE; // refused on arrival already if it were unreadable and late
-    }
-  }
-
-  private static boolean pastDeadline(String deadline) {
-    try {
-      return System.currentTimeMillis() > Long.parseLong(deadline);
-    } catch (NumberFormatException e) {
-      return false;
-    }
   }
 
   /** Static dashboard files from the jar (resources under {@code dashboard/}); no build step. */
@@ -210,7 +174,7 @@ public final class HttpApi {
   }
 
   /** Why {@code type}/{@code id} names no worker (unknown type, invalid id), or null: one check for every caller. */
-  static Answer badKey(WorkerTypes types, String type, String id) {
+  public static Answer badKey(WorkerTypes types, String type, String id) {
     if (types.get(type) == null) {
       return ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names());
     }
@@ -257,17 +221,6 @@ public final class HttpApi {
     } else {
       then.accept(new WorkerKey(type, id));
     }
-  }
-
-  /** The internal replica endpoints (docs/replication.md); same checks as the public API. */
-  private void internal(HttpServerExchange ex, boolean put) {
-    withKey(ex, key -> {
-      if (put) {
-        bodies.readInternal(ex, body -> sendWhenDone(ex, replication.accept(key, body, deadlineOf(ex))));
-      } else {
-        send(ex, replication.copy(key));
-      }
-    });
   }
 
   private static long epochHeader(HttpServerExchange ex) {

@@ -155,8 +155,8 @@ public final class Views {
         asks.add(CompletableFuture.completedFuture(history.of(key)));
         continue;
       }
-      asks.add(peers.send(m.url(), io.undertow.util.Methods.GET, "/node/history/" + key.type() + "/" + key.id(),
-              Map.of(), null, settings.forwardTimeout())
+      asks.add(peers.send(m.peer(), dev.ringleader.supervisor.internal.peer.PeerRequest.of(
+              dev.ringleader.supervisor.internal.peer.PeerOp.HISTORY, key, -1, null), settings.forwardTimeout())
           .thenApply(r -> {
             try {
               List<OwnershipHistory.Entry> out = new ArrayList<>();

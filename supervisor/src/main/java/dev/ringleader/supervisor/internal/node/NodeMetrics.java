@@ -35,6 +35,21 @@ public final class NodeMetrics {
     }
   }
 
+  /** The node's own gauges: live and detached workers, ring epoch, members, leadership, ZooKeeper, refusals. */
+  public void nodeGauges(Supplier<Number> live, Supplier<Number> detached, Supplier<Number> epoch,
+      Supplier<Number> members, java.util.function.BooleanSupplier leader,
+      java.util.function.BooleanSupplier zookeeper, Supplier<Number> refusedPeers) {
+    gauge("ringleader_workers_live", "workers live on this node", live);
+    gauge("ringleader_workers_detached", "activations serving without a global name (partition mode "
+        + "available), waiting for the conflict resolver", detached);
+    gauge("ringleader_ring_epoch", "the ring epoch this node sees", epoch);
+    gauge("ringleader_members", "members ZooKeeper lists", members);
+    gauge("ringleader_leader", "1 when this node leads", () -> leader.getAsBoolean() ? 1 : 0);
+    gauge("ringleader_zookeeper_connected", "1 when connected to ZooKeeper", () -> zookeeper.getAsBoolean() ? 1 : 0);
+    gauge("ringleader_peer_connections_refused", "peer connections closed since start because they did not prove "
+        + "the cluster secret or broke the protocol", refusedPeers);
+  }
+
   public void gauge(String name, String help, Supplier<Number> value) {
     io.micrometer.core.instrument.Gauge.builder(name, value).description(help).register(registry);
   }

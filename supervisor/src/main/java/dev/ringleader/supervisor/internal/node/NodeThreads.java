@@ -32,6 +32,22 @@ public final class NodeThreads {
     rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
   }
 
+  /**
+   * Interrupts the worker threads and waits up to {@code grace} for them to end; a handler that
+   * ignores the interrupt is left running (logged).
+   */
+  public void stopWorkers(java.time.Duration grace) {
+    workerPool.shutdownNow();
+    try {
+      if (!workerPool.awaitTermination(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        org.slf4j.LoggerFactory.getLogger(NodeThreads.class).warn("worker threads still run handlers {} ms after "
+            + "they were interrupted; the session ends anyway", grace.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   public void shutdownNow() {
     for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread,
         continuations}) {

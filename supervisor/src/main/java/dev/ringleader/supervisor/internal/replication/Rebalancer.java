@@ -8,9 +8,10 @@ import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.coordinator.CoalescingTask;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
 import dev.ringleader.supervisor.internal.peer.PeerLanes;
 import dev.ringleader.worker.WorkerKey;
-import io.undertow.util.Methods;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -187,8 +188,9 @@ public final class Rebalancer {
         continue;
       }
       for (Batch batch : batches(e.getValue())) {
-        sends.add(batchLanes.submit(m.node(), () -> peers.send(m.url(), Methods.POST, "/internal/replicas", Map.of(),
-                batch.body(), settings.forwardTimeout()))
+        sends.add(batchLanes.submit(m.node(), () -> peers.send(m.peer(),
+                PeerRequest.of(PeerOp.COPY_BATCH, batch.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                settings.forwardTimeout()))
             .thenAccept(resp -> {
               if (resp.status() == 200) {
                 batch.keys().forEach(delivered::add);

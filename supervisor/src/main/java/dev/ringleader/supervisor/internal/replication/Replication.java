@@ -17,9 +17,10 @@ import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.node.WorkerIds;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
 import dev.ringleader.worker.Snapshot;
 import dev.ringleader.worker.WorkerKey;
-import io.undertow.util.Methods;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,8 +187,8 @@ public final class Replication {
     if (m == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("node " + node + " is not a member"));
     }
-    return peers.send(m.url(), Methods.PUT, "/internal/replicas/" + key.type() + "/" + key.id(), Map.of(),
-        Json.MAPPER.valueToTree(state).toString(), settings.forwardTimeout()).thenAccept(r -> {
+    return peers.send(m.peer(), PeerRequest.of(PeerOp.COPY, key, -1, Json.bytes(state)), settings.forwardTimeout())
+        .thenAccept(r -> {
           if (r.status() == Failure.NOT_OWNER.status) {
             // Scenario 2b: the backup's ring gives the key to another node; it kept nothing.
             long theirs = -1;
@@ -234,8 +235,7 @@ public final class Replication {
       if (m == null) {
         continue;
       }
-      asks.add(peers.send(m.url(), Methods.GET, "/internal/replicas/" + key.type() + "/" + key.id(), Map.of(),
-              null, FETCH_TIMEOUT)
+      asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.FETCH, key, -1, null), FETCH_TIMEOUT)
           .thenApply(r -> r.status() == 200 ? read(r.body()) : null)
           .exceptionally(e -> null));
     }

@@ -18,12 +18,13 @@ import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.node.Timeouts;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
 import dev.ringleader.supervisor.internal.peer.PeerResponse;
 import dev.ringleader.supervisor.internal.peer.PeerUnreachableException;
 import dev.ringleader.supervisor.internal.replication.StaleActivationException;
 import dev.ringleader.worker.PartitionMode;
 import dev.ringleader.worker.WorkerKey;
-import io.undertow.util.Methods;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -122,18 +123,14 @@ public final class Router {
   }
 
   private CompletableFuture<Answer> forward(Call call, Member owner, long epoch, int retries) {
-    Map<String, String> headers = new HashMap<>();
-    headers.put(EPOCH_HEADER, Long.toString(epoch));
-    if (call.requestKey() != null) {
-      headers.put(IDEMPOTENCY_HEADER, call.requestKey());
-    }
-    String path = switch (call.kind()) {
-      case REQUEST -> "/request/" + call.key().id();
-      case TELL, READ -> "/workers/" + call.key().type() + "/" + call.key().id();
+    PeerOp op = switch (call.kind()) {
+      case REQUEST -> PeerOp.FORWARD_REQUEST;
+      case READ -> PeerOp.FORWARD_READ;
+      case TELL -> PeerOp.FORWARD_TELL;
     };
-    String body = call.kind() == Call.Kind.TELL ? call.message().toString() : null;
-    return peers.send(owner.url(), call.kind() == Call.Kind.TELL ? Methods.POST : Methods.GET, path, headers,
-            body, settings.forwardTimeout())
+    byte[] body = call.kind() == Call.Kind.TELL ? Json.bytes(call.message()) : null;
+    PeerRequest request = PeerRequest.of(op, call.key(), epoch, body).withRequestKey(call.requestKey());
+    return peers.send(owner.peer(), request, settings.forwardTimeout())
         .handle((response, error) -> {
           if (error != null) {
             metrics.forwarded("unreachable");
@@ -142,7 +139,7 @@ public final class Router {
               // Partition mode available: if the owner does not answer a probe either, serve it
               // here; the resolver merges it when the split heals. An owner that answers is slow,
               // not cut off, and may still apply this call: it is retried, never served twice.
-              return unreachable.probe(owner.node(), owner.url()).thenCompose(reachable -> reachable
+              return unreachable.probe(owner.node(), owner.peer()).thenCompose(reachable -> reachable
                   ? retryOnNewerRing(call, retries, epoch, Failure.OWNER_UNREACHABLE, "the owner of " + call.key()
                       + ", node " + owner.node() + ", is slow to answer (" + u.getMessage() + "); retry shortly")
                   : local(call, epoch, retries, true));

@@ -1,7 +1,8 @@
 package dev.ringleader.supervisor.internal.routing;
 
 import dev.ringleader.supervisor.internal.peer.PeerClient;
-import io.undertow.util.Methods;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +31,8 @@ public final class UnreachablePeers {
    * Asks the node's {@code /health} (answered on its IO thread, whatever its workers do); completes
    * with true and clears the mark on any answer, or with false and marks it when none comes in time.
    */
-  public CompletableFuture<Boolean> probe(String node, String url) {
-    return peers.send(url, Methods.GET, "/health", Map.of(), null, PROBE_TIMEOUT).handle((r, e) -> {
+  public CompletableFuture<Boolean> probe(String node, String peer) {
+    return peers.send(peer, PeerRequest.of(PeerOp.PROBE, null), PROBE_TIMEOUT).handle((r, e) -> {
       if (e == null) {
         clear(node);
         return true;

@@ -1,0 +1,30 @@
+package dev.ringleader.supervisor;
+
+import dev.ringleader.registry.DuplicateMemberException;
+
+/** Start-up's small helpers: a step whose failure stops start-up with one line, and addresses. */
+final class StartupSteps {
+  private StartupSteps() {}
+
+  interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs one step of start-up: a failure stops it with a line saying which step and why. */
+  static void step(String failure, Step step) {
+    try {
+      step.run();
+    } catch (DuplicateMemberException e) {
+      throw new StartupException(e.getMessage() + " (setting --id)", e);
+    } catch (StartupException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StartupException(failure + ": " + e, e);
+    }
+  }
+
+  /** {@code host:port}, an IPv6 host in brackets. */
+  static String hostPort(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.ringleader.supervisor.internal.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.supervisor.internal.activation.WorkerTypes;
+import dev.ringleader.supervisor.internal.failure.Answer;
+import dev.ringleader.supervisor.internal.failure.ErrorResponses;
+import dev.ringleader.supervisor.internal.failure.Failure;
+import dev.ringleader.supervisor.internal.handoff.ConflictResolver;
+import dev.ringleader.supervisor.internal.handoff.Handoff;
+import dev.ringleader.supervisor.internal.node.Json;
+import dev.ringleader.supervisor.internal.node.NodeMetrics;
+import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerHandler;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
+import dev.ringleader.supervisor.internal.replication.Replication;
+import dev.ringleader.supervisor.internal.routing.Call;
+import dev.ringleader.supervisor.internal.routing.Router;
+import dev.ringleader.worker.WorkerKey;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The peer port's face: what an authenticated peer's request does ({@link PeerOp} lists them). The
+ * same checks as the client API apply — a bad type or ID, a body that is not JSON — and a bad request
+ * gets an error answer and changes nothing. Forwarded calls go through the same {@link Router} as
+ * client calls, with the sender's epoch, so the owner answers exactly as to a client.
+ */
+public final class PeerApi implements PeerHandler {
+  private final Router router;
+  private final Replication replication;
+  private final Handoff handoff;
+  private final ConflictResolver resolver;
+  private final Views views;
+  private final WorkerTypes types;
+  private final NodeMetrics metrics;
+  private final String requestType;
+  private final java.util.concurrent.Executor heavy;
+
+  public PeerApi(Router router, Replication replication, Handoff handoff, ConflictResolver resolver, Views views,
+      WorkerTypes types, NodeMetrics metrics, String requestType, java.util.concurrent.Executor heavy) {
+    this.heavy = heavy;
+    this.router = router;
+    this.replication = replication;
+    this.handoff = handoff;
+    this.resolver = resolver;
+    this.views = views;
+    this.types = types;
+    this.metrics = metrics;
+    this.requestType = requestType;
+  }
+
+  /**
+   * Runs on the peer connection's event loop: small requests are handled here (they only parse a
+   * few hundred bytes and hand over); batches, merges, joins and any body over {@link #INLINE_BYTES}
+   * are parsed on {@code heavy} so one big body never stalls the other requests of its connection.
+   */
+  @Override
+  public CompletableFuture<Answer> handle(PeerRequest r, String from, long deadlineNanos) {
+    int max = r.op() == PeerOp.MERGE ? BodyReader.MERGE_MAX_BYTES : PeerClient.INTERNAL_MAX_BYTES;
+    if (r.body().length > max) {
+      return done(BodyReader.tooLarge(max));
+    }
+    boolean big = r.op() == PeerOp.COPY_BATCH || r.op() == PeerOp.MERGE || r.op() == PeerOp.JOIN
+        || r.body().length > INLINE_BYTES;
+    return big ? CompletableFuture.supplyAsync(() -> inline(r, from, deadlineNanos), heavy).thenCompose(f -> f)
+        : inline(r, from, deadlineNanos);
+  }
+
+  /** Bodies up to this size are parsed on the event loop. */
+  static final int INLINE_BYTES = 16 * 1024;
+
+  private CompletableFuture<Answer> inline(PeerRequest r, String from, long deadlineNanos) {
+    switch (r.op()) {
+      case PROBE:
+        return done(views.health());
+      case JOIN:
+        return body(r) instanceof JsonNode b ? handoff.prepareJoin(b) : done(badJson(r));
+      case COPY_BATCH:
+        return body(r) instanceof JsonNode b ? done(replication.acceptBatch(b)) : done(badJson(r));
+      default:
+        break;
+    }
+    String type = r.op() == PeerOp.FORWARD_REQUEST && r.type().isEmpty() ? requestType : r.type();
+    if (type == null) {
+      return done(ErrorResponses.of(Failure.NOT_FOUND, "this node has no request type (setting --request-type)"));
+    }
+    Answer bad = HttpApi.badKey(types, type, r.id());
+    if (bad != null) {
+      return done(bad);
+    }
+    WorkerKey key = new WorkerKey(type, r.id());
+    switch (r.op()) {
+      case FORWARD_REQUEST:
+        return forward(new Call(Call.Kind.REQUEST, key, Json.object(), null, Math.max(0, r.epoch())));
+      case FORWARD_READ:
+        return forward(new Call(Call.Kind.READ, key, null, null, Math.max(0, r.epoch())));
+      case FORWARD_TELL: {
+        if (r.requestKey() == null || r.requestKey().isEmpty() || r.requestKey().length() > 128) {
+          return done(ErrorResponses.of(Failure.BAD_REQUEST, "a forwarded message needs a 1-128 character key"));
+        }
+        Object message = body(r);
+        return message instanceof JsonNode m
+            ? forward(new Call(Call.Kind.TELL, key, m, r.requestKey(), Math.max(0, r.epoch())))
+            : done(badJson(r));
+      }
+      case COPY: {
+        Object b = body(r);
+        long wallDeadline = System.currentTimeMillis() + Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+        return b instanceof JsonNode copy ? replication.accept(key, copy, wallDeadline) : done(badJson(r));
+      }
+      case FETCH:
+        return done(replication.copy(key));
+      case HISTORY:
+        return done(views.localHistory(key));
+      case MERGE: {
+        Object b = body(r);
+        return b instanceof JsonNode state ? resolver.accept(key, r.from() == null ? from : r.from(), state)
+            : done(badJson(r));
+      }
+      default:
+        return done(ErrorResponses.of(Failure.BAD_REQUEST, "op " + r.op() + " needs no worker"));
+    }
+  }
+
+  private CompletableFuture<Answer> forward(Call call) {
+    long start = System.nanoTime();
+    return router.route(call).whenComplete((a, e) -> {
+      if (a != null) {
+        metrics.request(call.key().type(), call.kind().name(), a.status(), System.nanoTime() - start);
+      }
+    });
+  }
+
+  /** The body as JSON, or a string saying why it is not. */
+  private static Object body(PeerRequest r) {
+    if (r.body().length == 0) {
+      return "an empty body";
+    }
+    try {
+      JsonNode n = Json.MAPPER.readTree(r.body());
+      return n == null || n.isMissingNode() ? "an empty body" : n;
+    } catch (java.io.IOException e) {
+      return "not JSON: " + e.getMessage();
+    }
+  }
+
+  private static Answer badJson(PeerRequest r) {
+    return ErrorResponses.of(Failure.BAD_JSON, r.op() + " needs a JSON body: " + body(r));
+  }
+
+  private static CompletableFuture<Answer> done(Answer a) {
+    return CompletableFuture.completedFuture(a);
+  }
+}
