@@ -1,5 +1,6 @@
 package dev.ringleader.supervisor;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ringleader.worker.WorkerType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -11,13 +12,14 @@ import java.util.Objects;
  * Builds a {@link RingleaderNode}: {@code RingleaderNode.builder().settings(s).workerType(t).build()}.
  * Settings and at least one worker type are required; a meter registry of your own (the node's
  * meters are registered there too, beside its own Prometheus registry for {@code /metrics}) and
- * cluster listeners are optional. Not thread-safe.
+ * cluster listeners and an {@code ObjectMapper} for in-process calls are optional. Not thread-safe.
  */
 public final class NodeBuilder {
   private Settings settings;
   private final List<WorkerType<?>> types = new ArrayList<>();
   private final List<ClusterListener> listeners = new ArrayList<>();
   private MeterRegistry meters;
+  private ObjectMapper mapper;
 
   NodeBuilder() {}
 
@@ -42,6 +44,16 @@ public final class NodeBuilder {
     return this;
   }
 
+  /**
+   * The mapper that turns the objects given to {@link WorkerRef#ask} into JSON and typed replies
+   * back (your modules, naming, dates). Default: a plain {@code ObjectMapper}. The wire format and
+   * the workers' own state codecs do not change.
+   */
+  public NodeBuilder objectMapper(ObjectMapper mapper) {
+    this.mapper = Objects.requireNonNull(mapper, "mapper");
+    return this;
+  }
+
   public NodeBuilder listener(ClusterListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
     return this;
@@ -55,6 +67,6 @@ public final class NodeBuilder {
     if (types.isEmpty()) {
       throw new IllegalStateException("a node needs at least one worker type: NodeBuilder.workerType(...)");
     }
-    return new RingleaderNode(settings, types, meters, listeners);
+    return new RingleaderNode(settings, types, meters, listeners, mapper);
   }
 }

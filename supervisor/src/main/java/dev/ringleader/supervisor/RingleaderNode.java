@@ -77,11 +77,13 @@ public final class RingleaderNode implements Closeable {
   private NodeThreads threads;
 
   public RingleaderNode(Settings settings, Collection<? extends WorkerType<?>> workerTypes) {
-    this(settings, workerTypes, null, List.of());
+    this(settings, workerTypes, null, List.of(), null);
   }
 
   RingleaderNode(Settings settings, Collection<? extends WorkerType<?>> workerTypes,
-      io.micrometer.core.instrument.MeterRegistry meters, List<ClusterListener> listeners) {
+      io.micrometer.core.instrument.MeterRegistry meters, List<ClusterListener> listeners,
+      com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    this.mapper = mapper != null ? mapper : dev.ringleader.supervisor.internal.node.Json.MAPPER;
     this.settings = settings;
     this.workerTypes = List.copyOf(workerTypes);
     this.userMeters = meters;
@@ -95,6 +97,7 @@ public final class RingleaderNode implements Closeable {
 
   private final io.micrometer.core.instrument.MeterRegistry userMeters;
   private final List<ClusterListener> listeners;
+  private final com.fasterxml.jackson.databind.ObjectMapper mapper;
   private ClusterEvents clusterEvents;
   /** The in-process call path (refs and handlers' tells); set once the router exists. */
   private volatile NodeCalls calls;
@@ -108,7 +111,7 @@ public final class RingleaderNode implements Closeable {
     if (c == null || state.get() == NodeState.LATENT) {
       throw new IllegalStateException("node " + settings.nodeId() + " is not started");
     }
-    return new WorkerRef(c, new dev.ringleader.worker.WorkerKey(type, id));
+    return new WorkerRef(c, new dev.ringleader.worker.WorkerKey(type, id), mapper);
   }
 
   /** Connects, starts serving HTTP, registers as a member and joins the leader election. */

@@ -3,7 +3,7 @@ package dev.ringleader.supervisor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.call.CallException;
 import dev.ringleader.supervisor.internal.http.NodeCalls;
-import dev.ringleader.supervisor.internal.node.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ringleader.worker.WorkerKey;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,15 +16,20 @@ import java.util.concurrent.CompletionStage;
  * CallException} carrying the HTTP API's error code ({@link dev.ringleader.call.CallError}); a
  * retryable one may be sent again with the same idempotency key, and is then applied once.
  *
+ * <p>Messages and typed replies are converted with the node's {@code ObjectMapper} ({@link
+ * NodeBuilder#objectMapper}); on the wire they stay JSON.
+ *
  * <p>Immutable and thread-safe; cheap to make (no activation happens until a call).
  */
 public final class WorkerRef {
   private final NodeCalls calls;
   private final WorkerKey key;
+  private final ObjectMapper mapper;
 
-  WorkerRef(NodeCalls calls, WorkerKey key) {
+  WorkerRef(NodeCalls calls, WorkerKey key, ObjectMapper mapper) {
     this.calls = calls;
     this.key = key;
+    this.mapper = mapper;
   }
 
   public String type() {
@@ -51,12 +56,18 @@ public final class WorkerRef {
   public CompletionStage<JsonNode> ask(Object message, String idempotencyKey, Duration timeout) {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(timeout, "timeout");
-    return calls.tell(key, Json.MAPPER.valueToTree(message), idempotencyKey, timeout);
+    return calls.tell(key, mapper.valueToTree(message), idempotencyKey, timeout);
   }
 
   /** As {@link #ask(Object)}, with the reply read as {@code replyType}. */
   public <R> CompletionStage<R> ask(Object message, Class<R> replyType) {
-    return ask(message).thenApply(reply -> Json.convert(reply, replyType));
+    return ask(message).thenApply(reply -> {
+      try {
+        return mapper.treeToValue(reply, replyType);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
   }
 
   /** The worker's state view ({@code WorkerType.view}); activates it if needed. */

@@ -39,12 +39,26 @@ class EmbeddedApiTest {
     }
   }
 
+  /** A message class; the application's mapper writes it as {"add": n}, a plain one as {"n": n}. */
+  record Plus(int n) {}
+
+  abstract static class PlusAsAdd {
+    @com.fasterxml.jackson.annotation.JsonProperty("add")
+    abstract int n();
+  }
+
   private RingleaderNode start(String id, ClusterListener listener, SimpleMeterRegistry meters) {
+    return start(id, listener, meters, null);
+  }
+
+  private RingleaderNode start(String id, ClusterListener listener, SimpleMeterRegistry meters,
+      com.fasterxml.jackson.databind.ObjectMapper mapper) {
     Settings settings = Settings.builder().cluster("api" + ProcessHandle.current().pid()).nodeId(id)
         .port(TestCluster.freePort()).peerPort(0).clusterSecret(TestCluster.SECRET).zookeeper(zk.getConnectString()).sessionTimeout(Duration.ofSeconds(3))
         .replication(2).build();
-    RingleaderNode node = RingleaderNode.builder().settings(settings).workerType(new CounterType())
-        .workerType(new RelayType()).listener(listener).meterRegistry(meters).build();
+    NodeBuilder builder = RingleaderNode.builder().settings(settings).workerType(new CounterType())
+        .workerType(new RelayType()).listener(listener).meterRegistry(meters);
+    RingleaderNode node = (mapper != null ? builder.objectMapper(mapper) : builder).build();
     node.start();
     nodes.add(node);
     return node;
@@ -76,7 +90,8 @@ class EmbeddedApiTest {
       }
     };
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    RingleaderNode node1 = start("node1", listener, meters);
+    RingleaderNode node1 = start("node1", listener, meters,
+        new com.fasterxml.jackson.databind.ObjectMapper().addMixIn(Plus.class, PlusAsAdd.class));
     RingleaderNode node2 = start("node2", new ClusterListener() { }, new SimpleMeterRegistry());
     Await.until("both nodes are in the ring", Duration.ofSeconds(20),
         () -> node1.ringNodes().equals(Set.of("node1", "node2")) && node2.ringNodes().equals(Set.of("node1", "node2")));
@@ -95,6 +110,10 @@ class EmbeddedApiTest {
       @SuppressWarnings("unchecked")
       Map<String, Object> typed = get(ref.ask(Map.of("add", 1), Map.class));
       assertEquals(13, ((Number) typed.get("total")).intValue());
+      // The application's ObjectMapper writes the messages of its node's refs.
+      assertEquals(14, get(ref.ask(new Plus(1))).get("total").asLong(), "node1's mapper writes Plus as {\"add\":1}");
+      assertEquals(CallError.BAD_MESSAGE, failure(node2.ref("counter", id).ask(new Plus(1))).error(),
+          "node2's plain mapper writes {\"n\":1}, which the counter refuses");
     }
 
     // The failure vocabulary of the HTTP API.
@@ -113,7 +132,7 @@ class EmbeddedApiTest {
         .get("relayed").asLong());
     Await.until("the relayed message reached counter " + target, Duration.ofSeconds(10), () -> {
       try {
-        return get(node2.ref("counter", target).read()).get("total").asLong() == 16;
+        return get(node2.ref("counter", target).read()).get("total").asLong() == 17; // 14 from the calls above, + 3 relayed
       } catch (Exception e) {
         return false;
       }

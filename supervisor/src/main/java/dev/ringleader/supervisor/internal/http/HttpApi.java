@@ -178,7 +178,7 @@ public final class HttpApi {
     if (types.get(type) == null) {
       return ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names());
     }
-    if (!ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
+    if (!WorkerIds.valid(id)) {
       return ErrorResponses.of(Failure.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -");
     }
     return null;

@@ -332,7 +332,7 @@ public final class Replication {
     for (JsonNode n : body) {
       try {
         ReplicaCopy c = Json.MAPPER.treeToValue(n, ReplicaCopy.class);
-        if (c.type() == null || c.id() == null || c.state() == null || !WorkerIds.ID.matcher(c.id()).matches()) {
+        if (c.type() == null || c.id() == null || c.state() == null || !WorkerIds.valid(c.id())) {
           return ErrorResponses.of(Failure.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");
         }
         store.offer(c.key(), c.stored());
