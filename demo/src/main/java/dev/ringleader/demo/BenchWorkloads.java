@@ -181,8 +181,10 @@ final class BenchWorkloads {
 
   /** 3 s of writes before the measured ones (not reported), so every write row meets a warm JIT. */
   private void warmUpWrites() throws Exception {
-    log("writes: 3 s warm-up");
-    wrk.run("writes-warmup", cluster.url(1), 3, cap(3), "pick", "POST", PLAYER, hotAll.toString());
+    // Long enough for the JIT to finish with the write path (a 3 s warm-up left the compiler threads
+    // at a fifth of the nodes' CPU in the measured window).
+    log("writes: 15 s warm-up");
+    wrk.run("writes-warmup", cluster.url(1), 15, cap(15), "pick", "POST", PLAYER, hotAll.toString());
   }
 
   // ---- failover

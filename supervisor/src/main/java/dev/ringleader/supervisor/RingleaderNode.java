@@ -154,7 +154,7 @@ public final class RingleaderNode implements Closeable {
     RingWaiter waiter = new RingWaiter(ring, timeouts);
     // The peer port and HTTP first (HTTP answers 503 until the node is wired), so a busy port fails
     // start-up before this node joins.
-    network = new PeerNetwork(id, settings.clusterSecret(), 2);
+    network = new PeerNetwork(id, settings.clusterSecret(), 1);
     int peerPort = network.start(settings.host(), settings.peerPort(), settings.peerBindAddress(),
         () -> peerApi, timeouts);
     String peerAddress = settings.advertisePeer() != null ? settings.advertisePeer() : StartupSteps.hostPort(settings.host(), peerPort);

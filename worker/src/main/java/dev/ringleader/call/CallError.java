@@ -23,6 +23,8 @@ public enum CallError {
   UNAUTHORIZED("unauthorized", 401),
   /** Between nodes only: a copy from a node that does not own the ID in the receiver's ring. */
   NOT_OWNER("not_owner", 409),
+  /** Between nodes only: a delta copy whose previous version the backup does not hold. */
+  BASE_MISSING("base_missing", 412),
   BODY_TOO_LARGE("body_too_large", 413),
   /** The node asked does not own the ID in its ring; ask the owner of a newer ring. */
   WRONG_OWNER("wrong_owner", 421),
@@ -117,6 +119,7 @@ public enum CallError {
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
       case 409 -> NOT_OWNER;
+      case 412 -> BASE_MISSING;
       case 413 -> BODY_TOO_LARGE;
       case 421 -> WRONG_OWNER;
       case 503 -> NOT_SERVING;

@@ -70,7 +70,12 @@ final class NodeCommitter implements Committer {
     StoredState stored = replication.stamp(next, a == null ? 0 : a.incarnation);
     StoredState acknowledged = store.get(key);
     store.offer(key, stored);
-    CompletableFuture<Void> held = replication.replicate(key, stored).thenCompose(v ->
+    // Scenario 2c: when this activation committed the previous version (still this node's copy: a
+    // refused commit puts the one before back), a backup holding it needs only this change's reply.
+    String deltaKey = applied != null && applied.requestKey() != null && acknowledged != null
+        && acknowledged.version() == next.version() - 1 && node.equals(acknowledged.owner())
+        && acknowledged.incarnation() == stored.incarnation() ? applied.requestKey() : null;
+    CompletableFuture<Void> held = replication.replicate(key, stored, deltaKey).thenCompose(v ->
         types.available(key.type()) || mayCommitConsistent.getAsBoolean()
             ? CompletableFuture.<Void>completedFuture(null)
             // Partition mode consistent: a copy held only after SUSPENDED is not acknowledged (the

@@ -14,6 +14,8 @@ public enum Failure {
   UNKNOWN_TYPE(404, "unknown_type"),
   NOT_FOUND(404, "not_found"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
+  /** Between nodes only: a delta copy whose previous version the backup does not hold; send the whole copy. */
+  BASE_MISSING(412, "base_missing"),
   BODY_TOO_LARGE(413, "body_too_large"),
   /** A forwarded request reached a node that does not own the ID under its ring; retryable. */
   WRONG_OWNER(421, "wrong_owner"),

@@ -14,6 +14,7 @@ import dev.ringleader.supervisor.internal.peer.PeerHandler;
 import dev.ringleader.supervisor.internal.peer.PeerOp;
 import dev.ringleader.supervisor.internal.peer.PeerRequest;
 import dev.ringleader.supervisor.internal.replication.Replication;
+import dev.ringleader.supervisor.internal.replication.StoredState;
 import dev.ringleader.supervisor.internal.routing.Call;
 import dev.ringleader.supervisor.internal.routing.Router;
 import dev.ringleader.worker.WorkerKey;
@@ -104,9 +105,12 @@ public final class PeerApi implements PeerHandler {
             : done(badJson(r));
       }
       case COPY: {
-        Object b = body(r);
         long wallDeadline = System.currentTimeMillis() + Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
-        return b instanceof JsonNode copy ? replication.accept(key, copy, wallDeadline) : done(badJson(r));
+        return replication.accept(key, StoredState.read(r.body()), wallDeadline);
+      }
+      case COPY_DELTA: {
+        long wallDeadline = System.currentTimeMillis() + Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
+        return replication.acceptDelta(key, r.body(), wallDeadline);
       }
       case FETCH:
         return done(replication.copy(key));

@@ -69,6 +69,15 @@ public final class NodeMetrics {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** A copy sent to a backup: {@code whole}, {@code delta}, or {@code delta_refused} (then sent whole). */
+  public void copySent(String kind) {
+    copyCounters.computeIfAbsent(kind, k -> Counter.builder("ringleader_copies")
+        .description("copies sent to backups, by kind: whole, delta (one reply of the window), delta_refused")
+        .tag("kind", k).register(registry)).increment();
+  }
+
+  private final java.util.Map<String, Counter> copyCounters = new java.util.concurrent.ConcurrentHashMap<>();
+
   public void forwarded(String outcome) {
     forwardCounters.computeIfAbsent(outcome, o -> Counter.builder("ringleader_forwards")
         .description("requests forwarded to the owner node").tag("outcome", o).register(registry)).increment();

@@ -28,7 +28,12 @@ public enum PeerOp {
   /** Router to a silent owner: are you there? Answer: the node's health. */
   PROBE(9),
   /** {@code GET /cluster/history} on one node to every member: your entries for this ID. */
-  HISTORY(10);
+  HISTORY(10),
+  /**
+   * Owner to backup: a copy with the whole state but only the reply its change added (docs/replication.md
+   * 2c). Answer: as {@link #COPY}, or {@code 412 base_missing} when the backup lacks the previous version.
+   */
+  COPY_DELTA(11);
 
   public final byte code;
 

@@ -94,11 +94,22 @@ public final class Replication {
 
   /** Copies a committed state to the key's backups; completes when they hold it (or at once with ack=local). */
   public CompletableFuture<Void> replicate(WorkerKey key, StoredState state) {
+    return replicate(key, state, null);
+  }
+
+  /**
+   * As {@link #replicate(WorkerKey, StoredState)}; with {@code deltaKey} (the idempotency key of a
+   * change whose previous version this activation committed, scenario 2c) each backup is first sent
+   * only that change's reply of the window, and the whole copy if it lacks the previous version.
+   */
+  public CompletableFuture<Void> replicate(WorkerKey key, StoredState state, String deltaKey) {
     if (settings.replication() <= 1) {
       return CompletableFuture.completedFuture(null);
     }
     long start = System.nanoTime();
-    CompletableFuture<Void> held = holdOn(key, state, ConcurrentHashMap.newKeySet(), 0)
+    DeltaCopy delta = deltaKey != null && state.recentReplies().containsKey(deltaKey)
+        ? DeltaCopy.of(state, deltaKey, settings.idempotencyWindow()) : null;
+    CompletableFuture<Void> held = holdOn(key, state, delta, ConcurrentHashMap.newKeySet(), 0)
         .whenComplete((v, e) -> metrics.replicated(e == null, System.nanoTime() - start));
     if (settings.ack() == AckMode.LOCAL) {
       held.exceptionally(e -> {
@@ -112,18 +123,19 @@ public final class Replication {
   }
 
   /** Sends to the current backups that have not acknowledged yet; on a failure, waits for a newer ring. */
-  private CompletableFuture<Void> holdOn(WorkerKey key, StoredState state, Set<String> acked, int attempt) {
+  private CompletableFuture<Void> holdOn(WorkerKey key, StoredState state, DeltaCopy delta, Set<String> acked,
+      int attempt) {
     VersionedRing current = ring.current();
     List<String> backups = backups(current.ring(), key);
     int needed = settings.replication() - 1;
     if (backups.size() < needed) {
-      return retryOrFail(key, state, acked, attempt, current.epoch(), "the ring has only "
+      return retryOrFail(key, state, delta, acked, attempt, current.epoch(), "the ring has only "
           + current.ring().nodes().size() + " nodes for replication factor " + settings.replication());
     }
     List<CompletableFuture<Void>> sends = new ArrayList<>();
     for (String node : backups) {
       if (!acked.contains(node)) {
-        sends.add(put(node, key, state).thenAccept(ok -> acked.add(node)));
+        sends.add(put(node, key, state, delta).thenAccept(ok -> acked.add(node)));
       }
     }
     return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).handle((v, e) -> {
@@ -141,13 +153,13 @@ public final class Replication {
           return CompletableFuture.<Void>failedFuture(stale);
         }
       }
-      return retryOrFail(key, state, acked, attempt, current.epoch(),
+      return retryOrFail(key, state, delta, acked, attempt, current.epoch(),
           "backup unreachable: " + ErrorResponses.unwrap(e).getMessage());
     }).thenCompose(f -> f);
   }
 
-  private CompletableFuture<Void> retryOrFail(WorkerKey key, StoredState state, Set<String> acked, int attempt,
-      long epoch, String why) {
+  private CompletableFuture<Void> retryOrFail(WorkerKey key, StoredState state, DeltaCopy delta, Set<String> acked,
+      int attempt, long epoch, String why) {
     if (attempt >= settings.forwardRetries()) {
       return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_ACKNOWLEDGED,
           "the change to " + key + " is not held by " + settings.replication() + " nodes (" + why + ")",
@@ -165,7 +177,7 @@ public final class Replication {
             "the change to " + key + " is not held by " + settings.replication() + " nodes (" + why + ")",
             Duration.ofSeconds(1), null));
       }
-      return holdOn(key, state, acked, attempt + 1);
+      return holdOn(key, state, delta, acked, attempt + 1);
     });
   }
 
@@ -182,13 +194,24 @@ public final class Replication {
     return prefs;
   }
 
-  private CompletableFuture<Void> put(String node, WorkerKey key, StoredState state) {
+  private CompletableFuture<Void> put(String node, WorkerKey key, StoredState state, DeltaCopy delta) {
     Member m = membership.members().get(node);
     if (m == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("node " + node + " is not a member"));
     }
-    return peers.send(m.peer(), PeerRequest.of(PeerOp.COPY, key, -1, Json.bytes(state)), settings.forwardTimeout())
-        .thenAccept(r -> {
+    PeerRequest whole = PeerRequest.of(PeerOp.COPY, key, -1, Json.bytes(state));
+    metrics.copySent(delta == null ? "whole" : "delta");
+    CompletableFuture<dev.ringleader.supervisor.internal.peer.PeerResponse> sent = delta == null
+        ? peers.send(m.peer(), whole, settings.forwardTimeout())
+        : peers.send(m.peer(), PeerRequest.of(PeerOp.COPY_DELTA, key, -1, Json.bytes(delta)), settings.forwardTimeout())
+            .thenCompose(r -> {
+              if (r.status() != Failure.BASE_MISSING.status) {
+                return CompletableFuture.completedFuture(r);
+              }
+              metrics.copySent("delta_refused"); // the backup lacks the base: all of it
+              return peers.send(m.peer(), whole, settings.forwardTimeout());
+            });
+    return sent.thenAccept(r -> {
           if (r.status() == Failure.NOT_OWNER.status) {
             // Scenario 2b: the backup's ring gives the key to another node; it kept nothing.
             long theirs = -1;
@@ -265,15 +288,14 @@ public final class Replication {
   // ---- the receiving side ------------------------------------------------------------------------
 
   /**
-   * {@code PUT /internal/replicas/{type}/{id}}, scenario 2b: keeps the copy only if the node that
+   * A {@code COPY} from a peer (null: its body was not a copy), scenario 2b: keeps it only if the node that
    * committed it ({@code owner}) owns the key in this node's ring, once that ring is at least as new
    * as the sender's ({@code epoch}; waits at most {@code route-wait-ms} for it, then decides by the
    * ring it has); then keeps it if it comes later in {@link StoredState#ORDER} than the kept copy.
    * Answers the copy kept ({@code version, owner, epoch, incarnation}: maybe not the one sent), or
    * {@code 409 not_owner} with this node's epoch and the owner it sees.
    */
-  public CompletableFuture<Answer> accept(WorkerKey key, JsonNode body, long deadlineMillis) {
-    StoredState s = StoredState.fromJson(body);
+  public CompletableFuture<Answer> accept(WorkerKey key, StoredState s, long deadlineMillis) {
     if (s == null) {
       return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON,
           "a copy is {\"version\",\"state\",\"recentReplies\",\"owner\",\"epoch\",\"incarnation\"}"));
@@ -316,13 +338,33 @@ public final class Replication {
     });
   }
 
-  /** {@code GET /internal/replicas/{type}/{id}}. */
+  /**
+   * A {@code COPY_DELTA} from a peer (scenario 2c): rebuilt into the whole copy from this node's copy
+   * of the previous version when that is the same activation's commit, then kept exactly as a {@code
+   * COPY} is; {@code 412 base_missing} otherwise (the owner then sends the whole copy).
+   */
+  public CompletableFuture<Answer> acceptDelta(WorkerKey key, byte[] body, long deadlineMillis) {
+    DeltaCopy d = DeltaCopy.read(body);
+    if (d == null) {
+      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON, "a delta copy is {\"version\","
+          + "\"state\",\"owner\",\"epoch\",\"incarnation\",\"key\",\"reply\",\"window\"}"));
+    }
+    StoredState base = store.get(key);
+    if (!d.follows(base)) {
+      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BASE_MISSING, "node " + self + " holds "
+          + (base == null ? "no copy" : "v" + base.version() + " by " + base.owner() + "/" + base.incarnation())
+          + " of " + key + ", not the base of " + d + "; send the whole copy"));
+    }
+    return accept(key, d.applyTo(base), deadlineMillis);
+  }
+
+  /** A {@code FETCH} from a peer: this node's copy of the key. */
   public Answer copy(WorkerKey key) {
     StoredState s = store.get(key);
     return s == null ? ErrorResponses.of(Failure.NOT_FOUND, "no copy of " + key + " on node " + self) : Answer.ok(s);
   }
 
-  /** {@code POST /internal/replicas}: a batch of copies. */
+  /** A {@code COPY_BATCH} from a peer: many copies. */
   public Answer acceptBatch(JsonNode body) {
     batchHook.run();
     if (!body.isArray() || body.size() > BATCH) {

@@ -59,6 +59,16 @@ public record StoredState(long version, JsonNode state, Map<String, JsonNode> re
     }
   }
 
+  /** A copy sent by another node, read straight from its bytes; null when they are not one. */
+  public static StoredState read(byte[] body) {
+    try {
+      StoredState s = Json.MAPPER.readValue(body, StoredState.class);
+      return s == null || s.state() == null || s.version() < 0 ? null : s;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   /** True when this copy comes after {@code other} in {@link #ORDER} (always, when there is none). */
   public boolean newerThan(StoredState other) {
     return other == null || ORDER.compare(this, other) > 0;
