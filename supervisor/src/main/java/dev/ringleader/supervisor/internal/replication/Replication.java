@@ -199,17 +199,18 @@ public final class Replication {
     if (m == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("node " + node + " is not a member"));
     }
-    PeerRequest whole = PeerRequest.of(PeerOp.COPY, key, -1, Json.bytes(state));
+    // The whole copy is written only when it is sent: with a delta, most copies never need it.
+    java.util.function.Supplier<PeerRequest> whole = () -> PeerRequest.of(PeerOp.COPY, key, -1, Json.bytes(state));
     metrics.copySent(delta == null ? "whole" : "delta");
     CompletableFuture<dev.ringleader.supervisor.internal.peer.PeerResponse> sent = delta == null
-        ? peers.send(m.peer(), whole, settings.forwardTimeout())
+        ? peers.send(m.peer(), whole.get(), settings.forwardTimeout())
         : peers.send(m.peer(), PeerRequest.of(PeerOp.COPY_DELTA, key, -1, Json.bytes(delta)), settings.forwardTimeout())
             .thenCompose(r -> {
               if (r.status() != Failure.BASE_MISSING.status) {
                 return CompletableFuture.completedFuture(r);
               }
               metrics.copySent("delta_refused"); // the backup lacks the base: all of it
-              return peers.send(m.peer(), whole, settings.forwardTimeout());
+              return peers.send(m.peer(), whole.get(), settings.forwardTimeout());
             });
     return sent.thenAccept(r -> {
           if (r.status() == Failure.NOT_OWNER.status) {
