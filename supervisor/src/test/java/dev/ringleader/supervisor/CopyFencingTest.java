@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +29,6 @@ class CopyFencingTest {
     }
   }
 
-  private static Http.Reply put(String url, String body) {
-    return Http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)));
-  }
 
   /**
    * The interleaving of issue 11: node1 owns k (backup B, both at v1); its worker takes m1 and is

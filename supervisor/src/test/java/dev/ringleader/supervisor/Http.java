@@ -38,6 +38,11 @@ final class Http {
         .header("Idempotency-Key", idempotencyKey).POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  static Reply put(String url, String body) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   static Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(15)).build(),

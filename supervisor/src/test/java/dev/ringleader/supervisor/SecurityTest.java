@@ -45,10 +45,6 @@ class SecurityTest {
     }
   }
 
-  private static Http.Reply put(String url, String body) {
-    return Http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)));
-  }
 
   @Test
   void noClientOrStrangerCanRewriteStateOrStopANode() throws Exception {
@@ -62,7 +58,7 @@ class SecurityTest {
 
     // 1. The client port has no internal calls.
     for (String path : new String[] {"/internal/replicas/counter/alice"}) {
-      Http.Reply r = put(cluster.url(backup) + path, forged);
+      Http.Reply r = Http.put(cluster.url(backup) + path, forged);
       assertEquals(404, r.status(), r.body());
     }
     assertEquals(404, Http.get(cluster.url(backup) + "/internal/replicas/counter/alice").status());

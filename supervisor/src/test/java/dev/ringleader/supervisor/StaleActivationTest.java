@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,10 +24,6 @@ class StaleActivationTest {
     }
   }
 
-  private static Http.Reply put(String url, String body) {
-    return Http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body)));
-  }
 
   @Test
   void aBackupHoldingAnotherActivationsNewerVersionStopsTheStaleWorker() throws Exception {
