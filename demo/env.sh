@@ -12,6 +12,10 @@ mkdir -p "$RUN_DIR" "$DATA_DIR"
 # The demo's cluster secret (peers prove it to each other) and admin token (POST /admin/leave),
 # made on first start, readable by this user only.
 if [ ! -s "$DATA_DIR/cluster-secret" ]; then
+  # A new secret is a new cluster: znodes kept from before carry another secret's ACL (or none).
+  if [ -d "$DATA_DIR/zk" ] && ! { [ -f "$RUN_DIR/zk.pid" ] && kill -0 "$(cat "$RUN_DIR/zk.pid")" 2>/dev/null; }; then
+    rm -rf "$DATA_DIR/zk"
+  fi
   (umask 077; head -c 32 /dev/urandom | base64 >"$DATA_DIR/cluster-secret")
 fi
 if [ ! -s "$DATA_DIR/admin-token" ]; then
