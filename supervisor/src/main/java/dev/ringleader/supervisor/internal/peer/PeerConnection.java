@@ -108,6 +108,12 @@ final class PeerConnection {
         reply.completeExceptionally(e);
         return;
       }
+      if (!ch.isActive()) {
+        // Closed after this request was registered (the close failed the others already): fail it
+        // at once, not at its timeout; the client sends it again on a new connection.
+        reply.completeExceptionally(new PeerUnreachableException("the connection to " + address + " closed", null));
+        return;
+      }
       if (!ch.isWritable()) {
         reply.completeExceptionally(new PeerUnreachableException("the connection to " + address
             + " has more than " + PeerServer.MARKS.high() + " bytes waiting to be written", null));
