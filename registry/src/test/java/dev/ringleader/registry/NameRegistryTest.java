@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
@@ -78,7 +77,7 @@ class NameRegistryTest {
     assertTrue(mine.awaitAbsent("t", "absent", Duration.ofSeconds(5)).toCompletableFuture().get(5, TimeUnit.SECONDS));
     ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
     // Curator itself watches /zookeeper/config; only the registry's paths count.
-    until("no watcher left under " + paths.root(), () -> watches(zk).stream().noneMatch(p -> p.startsWith(paths.root())));
+    Conditions.until("no watcher left under " + paths.root(), () -> watches(zk).stream().noneMatch(p -> p.startsWith(paths.root())));
   }
 
   @Test
@@ -111,13 +110,13 @@ class NameRegistryTest {
     client.getConnectionStateListenable().addListener((c, s) -> states.add(s));
 
     server.stop();
-    until("suspended", () -> states.contains(ConnectionState.SUSPENDED));
+    Conditions.until("suspended", () -> states.contains(ConnectionState.SUSPENDED));
     ExecutionException failed = assertThrows(ExecutionException.class,
         () -> mine.claim("t", "orphan", orphan).toCompletableFuture().get(30, TimeUnit.SECONDS));
     server.restart();
-    until("reconnected", () -> states.contains(ConnectionState.RECONNECTED));
+    Conditions.until("reconnected", () -> states.contains(ConnectionState.RECONNECTED));
 
-    until("the orphaned name is released", () -> exists(orphanPath) == null);
+    Conditions.until("the orphaned name is released", () -> exists(orphanPath) == null);
     assertEquals(Optional.of(live), mine.get("t", "live"), "a name in use stays: " + failed.getCause());
   }
 
@@ -144,28 +143,4 @@ class NameRegistryTest {
     return out;
   }
 
-  /** Waits up to 15 s for {@code condition}, checked every 20 ms on a timer thread. */
-  private static void until(String what, BooleanSupplier condition) {
-    java.util.concurrent.CompletableFuture<Void> met = new java.util.concurrent.CompletableFuture<>();
-    java.util.concurrent.ScheduledExecutorService checker =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-    try {
-      checker.scheduleWithFixedDelay(() -> {
-        try {
-          if (condition.getAsBoolean()) {
-            met.complete(null);
-          }
-        } catch (RuntimeException e) {
-          met.completeExceptionally(e);
-        }
-      }, 0, 20, TimeUnit.MILLISECONDS);
-      met.get(15, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("timed out waiting for: " + what);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    } finally {
-      checker.shutdownNow();
-    }
-  }
 }

@@ -14,13 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -257,7 +252,7 @@ class ZooKeeperAccessTest {
       two.start(Duration.ZERO);
       two.setStatus(MemberStatus.UP);
       Map<String, Member> both = Map.of("n1", m1, "n2", m2.withStatus(MemberStatus.UP));
-      until("n1 sees both members", () -> both.equals(one.members()));
+      Conditions.until("n1 sees both members", () -> both.equals(one.members()));
       aclAlongTheWay(c1, paths.member("n2"), access.acl());
 
       RingSpec spec = RingSpec.of(1, 10, "n1", "n2");
@@ -280,27 +275,4 @@ class ZooKeeperAccessTest {
     }
   }
 
-  /** Waits up to 15 s for {@code condition}, checked every 20 ms on a timer thread. */
-  private static void until(String what, BooleanSupplier condition) {
-    CompletableFuture<Void> met = new CompletableFuture<>();
-    ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor();
-    try {
-      checker.scheduleWithFixedDelay(() -> {
-        try {
-          if (condition.getAsBoolean()) {
-            met.complete(null);
-          }
-        } catch (RuntimeException e) {
-          met.completeExceptionally(e);
-        }
-      }, 0, 20, TimeUnit.MILLISECONDS);
-      met.get(15, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("timed out waiting for: " + what);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    } finally {
-      checker.shutdownNow();
-    }
-  }
 }

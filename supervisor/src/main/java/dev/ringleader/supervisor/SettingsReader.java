@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor;
 
 import dev.ringleader.registry.Ring;
-import dev.ringleader.supervisor.internal.http.BodyReader;
 import dev.ringleader.worker.PartitionMode;
 import java.io.IOException;
 import java.io.Reader;
@@ -138,10 +137,10 @@ final class SettingsReader {
         r.name("request-type", null),
         Map.copyOf(types),
         peerSettings(r, host, port));
-    if ((long) s.detachedLogLimit() * s.maxBodyBytes() > BodyReader.MERGE_MAX_BYTES) {
+    if ((long) s.detachedLogLimit() * s.maxBodyBytes() > dev.ringleader.supervisor.internal.peer.PeerClient.MERGE_MAX_BYTES) {
       throw new SettingsException("invalid settings --detached-log-limit=" + s.detachedLogLimit() + " and --max-body-bytes="
           + s.maxBodyBytes() + ": a detached worker's changes (their product) must fit in one merge of at most "
-          + BodyReader.MERGE_MAX_BYTES + " bytes");
+          + dev.ringleader.supervisor.internal.peer.PeerClient.MERGE_MAX_BYTES + " bytes");
     }
     r.rejectUnknown();
     return s;

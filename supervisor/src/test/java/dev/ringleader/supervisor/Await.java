@@ -5,10 +5,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline, polling; never a bare sleep standing in for a condition. */
-final class Await {
+public final class Await {
   private Await() {}
 
-  static void until(String what, Duration timeout, BooleanSupplier condition) {
+  public static void until(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -19,7 +19,7 @@ final class Await {
   }
 
   /** Polls until {@code value} returns non-null, and returns it. */
-  static <T> T value(String what, Duration timeout, Supplier<T> value) {
+  public static <T> T value(String what, Duration timeout, Supplier<T> value) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       T v = value.get();

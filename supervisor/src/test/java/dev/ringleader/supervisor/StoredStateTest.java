@@ -37,8 +37,8 @@ class StoredStateTest {
 
   @Test
   void aCopyWithoutEpochOrIncarnationReadsThemAsZero() throws Exception {
-    StoredState s = StoredState.fromJson(Json.MAPPER.readTree(
-        "{\"version\":3,\"state\":{},\"recentReplies\":{},\"owner\":\"node1\"}"));
+    StoredState s = StoredState.read(
+        "{\"version\":3,\"state\":{},\"recentReplies\":{},\"owner\":\"node1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(0, s.epoch());
     assertEquals(0, s.incarnation());
     assertEquals("node1", s.owner());

@@ -32,13 +32,6 @@ public final class BodyReader {
    */
   public static final int INTERNAL_MAX_BYTES = PeerClient.INTERNAL_MAX_BYTES;
 
-  /**
-   * Largest merge body: a detached worker's base, last state and changes (at most
-   * detached-log-limit messages of at most max-body-bytes each; Settings refuses a product above
-   * 64 MiB). Parsed on a worker thread like every internal body.
-   */
-  public static final int MERGE_MAX_BYTES = 64 * 1024 * 1024 + 64 * 1024;
-
   void readJson(HttpServerExchange ex, int max, java.util.function.Consumer<JsonNode> then) {
     readJson(ex, max, false, then);
   }

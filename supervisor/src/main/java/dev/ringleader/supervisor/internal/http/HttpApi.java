@@ -19,7 +19,6 @@ import io.undertow.util.SameThreadExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The HTTP API of DESIGN.md. Worker calls are parsed and checked here, then handed to the
@@ -27,8 +26,6 @@ import java.util.regex.Pattern;
  * thread. Bad input is answered here with a JSON error and goes no further.
  */
 public final class HttpApi {
-  /** IDs are single path segments that are also valid znode names. */
-  static final Pattern ID = WorkerIds.ID;
 
   private final Router router;
   private final Runnable leave;

@@ -12,7 +12,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.XnioWorker;
 
 /**
  * The node's HTTP listener (Undertow): bounds for slow or broken clients, a JSON {@code 503} while
@@ -65,11 +64,6 @@ public final class HttpServer {
       }
       throw new StartupException("cannot start HTTP on " + settings.host() + ":" + settings.port() + ": " + c, e);
     }
-  }
-
-  /** The XNIO worker of the listener, which the peer client shares. */
-  public XnioWorker worker() {
-    return http.getWorker();
   }
 
   public void stop() {

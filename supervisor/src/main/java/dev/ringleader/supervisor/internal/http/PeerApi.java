@@ -57,7 +57,7 @@ public final class PeerApi implements PeerHandler {
    */
   @Override
   public CompletableFuture<Answer> handle(PeerRequest r, String from, long deadlineNanos) {
-    int max = r.op() == PeerOp.MERGE ? BodyReader.MERGE_MAX_BYTES : PeerClient.INTERNAL_MAX_BYTES;
+    int max = r.op() == PeerOp.MERGE ? PeerClient.MERGE_MAX_BYTES : PeerClient.INTERNAL_MAX_BYTES;
     if (r.body().length > max) {
       return done(BodyReader.tooLarge(max));
     }
@@ -74,10 +74,14 @@ public final class PeerApi implements PeerHandler {
     switch (r.op()) {
       case PROBE:
         return done(views.health());
-      case JOIN:
-        return body(r) instanceof JsonNode b ? handoff.prepareJoin(b) : done(badJson(r));
-      case COPY_BATCH:
-        return body(r) instanceof JsonNode b ? done(replication.acceptBatch(b)) : done(badJson(r));
+      case JOIN: {
+        JsonNode b = body(r);
+        return b != null ? handoff.prepareJoin(b) : done(badJson(r));
+      }
+      case COPY_BATCH: {
+        JsonNode b = body(r);
+        return b != null ? done(replication.acceptBatch(b)) : done(badJson(r));
+      }
       default:
         break;
     }
@@ -99,9 +103,9 @@ public final class PeerApi implements PeerHandler {
         if (r.requestKey() == null || r.requestKey().isEmpty() || r.requestKey().length() > 128) {
           return done(ErrorResponses.of(Failure.BAD_REQUEST, "a forwarded message needs a 1-128 character key"));
         }
-        Object message = body(r);
-        return message instanceof JsonNode m
-            ? forward(new Call(Call.Kind.TELL, key, m, r.requestKey(), Math.max(0, r.epoch())))
+        JsonNode message = body(r);
+        return message != null
+            ? forward(new Call(Call.Kind.TELL, key, message, r.requestKey(), Math.max(0, r.epoch())))
             : done(badJson(r));
       }
       case COPY: {
@@ -117,9 +121,8 @@ public final class PeerApi implements PeerHandler {
       case HISTORY:
         return done(views.localHistory(key));
       case MERGE: {
-        Object b = body(r);
-        return b instanceof JsonNode state ? resolver.accept(key, r.from() == null ? from : r.from(), state)
-            : done(badJson(r));
+        JsonNode state = body(r);
+        return state != null ? resolver.accept(key, r.from() == null ? from : r.from(), state) : done(badJson(r));
       }
       default:
         return done(ErrorResponses.of(Failure.BAD_REQUEST, "op " + r.op() + " needs no worker"));
@@ -135,21 +138,22 @@ public final class PeerApi implements PeerHandler {
     });
   }
 
-  /** The body as JSON, or a string saying why it is not. */
-  private static Object body(PeerRequest r) {
+  /** The body as JSON, or null when it is empty or not JSON. */
+  private static JsonNode body(PeerRequest r) {
     if (r.body().length == 0) {
-      return "an empty body";
+      return null;
     }
     try {
       JsonNode n = Json.MAPPER.readTree(r.body());
-      return n == null || n.isMissingNode() ? "an empty body" : n;
+      return n == null || n.isMissingNode() ? null : n;
     } catch (java.io.IOException e) {
-      return "not JSON: " + e.getMessage();
+      return null;
     }
   }
 
   private static Answer badJson(PeerRequest r) {
-    return ErrorResponses.of(Failure.BAD_JSON, r.op() + " needs a JSON body: " + body(r));
+    return ErrorResponses.of(Failure.BAD_JSON, r.op() + " needs one JSON value as its body ("
+        + r.body().length + " bytes that are not one)");
   }
 
   private static CompletableFuture<Answer> done(Answer a) {

@@ -25,6 +25,11 @@ import java.util.concurrent.TimeoutException;
 public final class PeerClient implements AutoCloseable {
   /** The largest body of a call between nodes (a replica batch, a handoff, a merge). */
   public static final int INTERNAL_MAX_BYTES = 8 * 1024 * 1024;
+  /**
+   * The largest merge body: a detached worker's base, last state and changes (at most
+   * detached-log-limit messages of at most max-body-bytes each; Settings refuses a product above 64 MiB).
+   */
+  public static final int MERGE_MAX_BYTES = 64 * 1024 * 1024 + 64 * 1024;
   /** A connection with nothing in flight for this long is closed (before the server's idle limit). */
   static final long IDLE_MILLIS = 60_000;
   /** How long opening a TCP connection may take (each request also has its own timeout). */

@@ -19,11 +19,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PeerFrames {
   /**
-   * The largest frame: the largest body between nodes — a merge, up to 64 MiB + 64 KiB (see
-   * {@code BodyReader.MERGE_MAX_BYTES}); every other op's body is capped at {@link
-   * PeerClient#INTERNAL_MAX_BYTES} by the receiver (413) — plus room for the header.
+   * The largest frame: the largest body between nodes, a merge ({@link PeerClient#MERGE_MAX_BYTES};
+   * every other op's body is capped at {@link PeerClient#INTERNAL_MAX_BYTES} by the receiver, 413),
+   * plus room for the header.
    */
-  public static final int MAX_FRAME = 64 * 1024 * 1024 + 128 * 1024;
+  public static final int MAX_FRAME = PeerClient.MERGE_MAX_BYTES + 64 * 1024;
   static final int MAX_STRING = 1024;
   static final byte REQUEST = 1;
   static final byte REPLY = 2;

@@ -2,7 +2,6 @@ package dev.ringleader.supervisor.internal.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.supervisor.internal.node.Json;
-import dev.ringleader.worker.WorkerKey;
 import java.util.LinkedHashMap;
 import java.util.Objects;
 
@@ -68,10 +67,5 @@ public record DeltaCopy(long version, JsonNode state, String owner, long epoch, 
   @Override
   public String toString() {
     return "DeltaCopy[v" + version + " by " + owner + "/" + incarnation + ", key " + key + "]";
-  }
-
-  /** For logs: the key and version. */
-  String describe(WorkerKey worker) {
-    return worker + " v" + version;
   }
 }

@@ -49,17 +49,7 @@ public record StoredState(long version, JsonNode state, Map<String, JsonNode> re
         owner, epoch, incarnation);
   }
 
-  /** A copy sent by another node, or null when the JSON is not one (no state, negative version). */
-  public static StoredState fromJson(JsonNode body) {
-    try {
-      StoredState s = Json.MAPPER.treeToValue(body, StoredState.class);
-      return s == null || s.state() == null || s.version() < 0 ? null : s;
-    } catch (Exception e) {
-      return null;
-    }
-  }
-
-  /** A copy sent by another node, read straight from its bytes; null when they are not one. */
+  /** A copy sent by another node, read from its bytes; null when they are not one (no state, negative version). */
   public static StoredState read(byte[] body) {
     try {
       StoredState s = Json.MAPPER.readValue(body, StoredState.class);
