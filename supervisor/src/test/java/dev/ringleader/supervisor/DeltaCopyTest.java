@@ -32,7 +32,8 @@ class DeltaCopyTest {
     }
   }
 
-  private static long copies(String metrics, String kind) {
+  /** The copies a node sent, of one kind ({@code whole}, {@code delta}, {@code delta_refused}), from its /metrics. */
+  static long copies(String metrics, String kind) {
     Matcher m = Pattern.compile("ringleader_copies_total\\{[^}]*kind=\"" + kind + "\"[^}]*\\} ([0-9.E]+)").matcher(metrics);
     long total = 0;
     while (m.find()) {

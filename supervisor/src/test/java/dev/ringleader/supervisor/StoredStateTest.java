@@ -43,4 +43,29 @@ class StoredStateTest {
     assertEquals(0, s.incarnation());
     assertEquals("node1", s.owner());
   }
+
+  @Test
+  void anOwnCommitIsShownToOtherNodesOnlyOnceHeldAndARefusedOneGoesBack() {
+    StateStore store = new StateStore();
+    WorkerKey k = new WorkerKey("counter", "k");
+    StoredState v1 = copy(1, 5, "node1", 1);
+    StoredState v2 = copy(2, 5, "node1", 1);
+    StoredState v3 = copy(3, 5, "node1", 1);
+    store.offerOwn(k, v1, null);
+    assertEquals(null, store.held(k), "nothing held before the first commit is");
+    assertEquals(v1, store.get(k), "a local restart starts from it");
+    store.commitHeld(k, v1);
+    assertEquals(v1, store.held(k));
+    store.offerOwn(k, v2, v1);
+    assertEquals(v1, store.held(k), "v2 is being copied");
+    store.commitRefused(k, v2, v1);
+    assertEquals(v1, store.get(k), "refused: rolled back");
+    assertEquals(v1, store.held(k));
+    store.offerOwn(k, v3, v1);
+    StoredState other = copy(3, 6, "node2", 7);
+    store.offer(k, other); // another owner's copy, newer, arrives while v3 is copied
+    assertEquals(other, store.held(k), "a copy that replaced the pending one is shown");
+    store.commitRefused(k, v3, v1);
+    assertEquals(other, store.get(k), "a refusal does not undo another owner's copy");
+  }
 }

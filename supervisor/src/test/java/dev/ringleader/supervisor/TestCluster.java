@@ -34,7 +34,8 @@ final class TestCluster implements AutoCloseable {
   final TestingServer zk;
   final TestingCluster ensemble;
   final String cluster = "it" + ProcessHandle.current().pid() + "x" + CLUSTERS.incrementAndGet();
-  final Map<String, RingleaderNode> nodes = new LinkedHashMap<>();
+  /** The running nodes, read by load threads while a test starts and stops nodes: a concurrent map, in name order. */
+  final Map<String, RingleaderNode> nodes = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final Map<String, String> common;
   private final List<WorkerType<?>> types;
   private CuratorFramework observer;
@@ -122,6 +123,16 @@ final class TestCluster implements AutoCloseable {
   void cutLink(String a, String b) {
     inbound(a).block(peerAddress(b));
     inbound(b).block(peerAddress(a));
+  }
+
+  /** Traffic from splittable node {@code from} to splittable node {@code to} is held (one way only). */
+  void holdLink(String from, String to) {
+    inbound(to).block(peerAddress(from));
+  }
+
+  /** Traffic held by {@link #holdLink} flows again, the held bytes first. */
+  void releaseLink(String from, String to) {
+    inbound(to).unblock(peerAddress(from));
   }
 
   /** Splittable nodes {@code a} and {@code b} reach each other again (held bytes are delivered late). */

@@ -69,7 +69,7 @@ final class NodeCommitter implements Committer {
     // Stamped with this activation and this node's ring epoch: backups fence and order copies by it.
     StoredState stored = replication.stamp(next, a == null ? 0 : a.incarnation);
     StoredState acknowledged = store.get(key);
-    store.offer(key, stored);
+    store.offerOwn(key, stored, acknowledged); // shown to other nodes only once held (scenario 2c)
     // Scenario 2c: when this activation committed the previous version (still this node's copy: a
     // refused commit puts the one before back), a backup holding it needs only this change's reply.
     String deltaKey = applied != null && applied.requestKey() != null && acknowledged != null
@@ -84,12 +84,14 @@ final class NodeCommitter implements Committer {
                 + " was cut off from ZooKeeper while the change to " + key + " was being copied; not acknowledged",
                 Duration.ofSeconds(1), null)));
     return held.whenComplete((ok, refused) -> {
-      if (refused != null) {
+      if (refused == null) {
+        store.commitHeld(key, stored);
+      } else {
         // The worker rolls the change back; this node's own copy goes back to the last one it had
         // (acknowledged, with its own stamp): a later activation here must not start from a change
         // its client was told failed, and a copy under the used-up version must not outrank
         // another owner's acknowledged one.
-        store.replaceIfStill(key, stored, acknowledged);
+        store.commitRefused(key, stored, acknowledged);
       }
     });
   }

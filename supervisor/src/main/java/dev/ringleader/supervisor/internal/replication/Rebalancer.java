@@ -93,7 +93,7 @@ public final class Rebalancer {
     Map<String, List<ReplicaCopy>> outgoing = new HashMap<>();
     Map<WorkerKey, StoredState> toDrop = new HashMap<>();
     for (WorkerKey key : store.keys()) {
-      StoredState s = store.get(key);
+      StoredState s = store.held(key); // never an own commit still being copied
       if (s == null) {
         continue;
       }
@@ -132,7 +132,7 @@ public final class Rebalancer {
         current.isEmpty() ? settings.vnodes() : current.spec().vnodes(), members));
     List<ReplicaCopy> copies = new ArrayList<>();
     for (WorkerKey key : store.keys()) {
-      StoredState s = store.get(key);
+      StoredState s = store.held(key); // never an own commit still being copied
       if (s != null && prospective.preferenceList(key.type(), key.id(), settings.replication()).contains(joiner)) {
         copies.add(ReplicaCopy.of(key, s));
       }

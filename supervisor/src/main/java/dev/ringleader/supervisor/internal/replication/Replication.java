@@ -359,9 +359,9 @@ public final class Replication {
     return accept(key, d.applyTo(base), deadlineMillis);
   }
 
-  /** A {@code FETCH} from a peer: this node's copy of the key. */
+  /** A {@code FETCH} from a peer: this node's copy of the key, as held (never an own commit still being copied). */
   public Answer copy(WorkerKey key) {
-    StoredState s = store.get(key);
+    StoredState s = store.held(key);
     return s == null ? ErrorResponses.of(Failure.NOT_FOUND, "no copy of " + key + " on node " + self) : Answer.ok(s);
   }
 
