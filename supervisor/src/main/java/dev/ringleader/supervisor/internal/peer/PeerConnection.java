@@ -46,6 +46,10 @@ final class PeerConnection {
   /** When this connection last received anything (System.nanoTime), to tell a silent peer. */
   private volatile long lastRead = System.nanoTime();
   volatile long lastUsed = System.nanoTime();
+  /** The latest deadline of any request sent on this connection (nanoTime). */
+  private volatile long latestDeadline = System.nanoTime();
+  /** Found silent: no new request goes on it; it closes once the deadlines of those on it passed. */
+  private volatile boolean retired;
 
   PeerConnection(String address, String self, PeerAuth auth) {
     this.address = address;
@@ -88,7 +92,7 @@ final class PeerConnection {
   }
 
   boolean usable() {
-    return !ready.isCompletedExceptionally() && (channel == null || channel.isActive());
+    return !retired && !ready.isCompletedExceptionally() && (channel == null || channel.isActive());
   }
 
   /** Sends on the authenticated channel; the future completes with the reply or a failure. */
@@ -101,6 +105,9 @@ final class PeerConnection {
       return reply;
     }
     long id = ids.incrementAndGet();
+    if (deadlineNanos - latestDeadline > 0) {
+      latestDeadline = deadlineNanos;
+    }
     inFlight.put(id, reply);
     reply.whenComplete((r, e) -> inFlight.remove(id));
     ready.whenComplete((ch, e) -> {
@@ -129,13 +136,20 @@ final class PeerConnection {
 
   /**
    * A request timed out: when nothing at all came back since it was sent, the peer is silent (a
-   * partition, a frozen process, a half-open connection) and the connection is closed, failing the
-   * others as silent too; a later request opens a new one.
+   * partition, a frozen process, a half-open connection). The connection is retired: later requests
+   * open a new one, and it closes once the deadline of every request on it has passed. Those requests
+   * are not failed early: a frame held by the network may still arrive in time and be applied, so a
+   * sender may give up on a request (and act as if it failed: a provisional worker, a rolled-back
+   * commit) only once its own deadline has passed (docs/peer-channel.md, scenario 7).
    */
   void timedOut(long sentNanos) {
-    if (lastRead - sentNanos < 0 && channel != null) {
-      failAll(new PeerUnreachableException(address + " sent nothing back", new TimeoutException("silent peer")));
-      channel.close();
+    Channel c = channel;
+    if (lastRead - sentNanos < 0 && c != null && !retired) {
+      retired = true;
+      long wait = Math.max(0, latestDeadline - System.nanoTime());
+      c.eventLoop().schedule(() -> {
+        c.close();
+      }, wait / 1_000_000 + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 

@@ -32,6 +32,11 @@ final class PeerServer {
   static final int HANDSHAKE_TIMEOUT_MS = 5_000;
   /** Until a connection is proven, a frame may be this long (a handshake frame is under 100 bytes). */
   static final int HANDSHAKE_MAX_FRAME = 1024;
+  /**
+   * The longest CHALLENGE-to-PROOF round trip a connection is kept with: the server reads the
+   * client's clock with at most this error, so a request's deadline is never more than this lenient.
+   */
+  static final long MAX_HANDSHAKE_ROUND_TRIP_MS = 500;
   /** An authenticated connection that sends nothing for this long is closed (clients close theirs sooner). */
   static final int IDLE_SECONDS = 180;
   /** The write buffer marks of every peer connection: above the high one, a server stops reading. */
@@ -81,6 +86,7 @@ final class PeerServer {
     private PeerAuth.Hello hello;
     private byte[] serverNonce;
     private long helloArrivedAt;
+    private long challengeSentAt;
     private ScheduledFuture<?> timeout;
 
     @Override
@@ -98,6 +104,7 @@ final class PeerServer {
           hello = PeerAuth.readHello(frame);
           helloArrivedAt = PeerAuth.monotonicMillis();
           serverNonce = PeerAuth.nonce();
+          challengeSentAt = PeerAuth.monotonicMillis();
           ctx.writeAndFlush(PeerAuth.challenge(ctx.alloc(), self, serverNonce,
               auth.serverProof(hello.nonce(), serverNonce, self, hello.node())));
           return;
@@ -107,6 +114,15 @@ final class PeerServer {
         byte[] expected = auth.clientProof(serverNonce, hello.nonce(), hello.node(), self, hello.c0(), proof.c2());
         if (!PeerAuth.same(expected, proof.proof())) {
           refuse(ctx, "node '" + hello.node() + "' did not prove the cluster secret");
+          return;
+        }
+        if (proofArrivedAt - challengeSentAt > MAX_HANDSHAKE_ROUND_TRIP_MS) {
+          // The client's clock is read from the PROOF leg, which is known only to within this round
+          // trip (see below): a handshake held by the network (a partition, a frozen process) would
+          // make every later request's deadline that much too lenient. The client connects again.
+          refuse(ctx, "the handshake of node '" + hello.node() + "' took " + (proofArrivedAt - challengeSentAt)
+              + " ms from CHALLENGE to PROOF, more than " + MAX_HANDSHAKE_ROUND_TRIP_MS + " ms: its clock cannot be "
+              + "read closely enough to keep request deadlines");
           return;
         }
         timeout.cancel(false);

@@ -165,17 +165,8 @@ class PeerChannelTest {
    */
   @Test
   void aRequestThatArrivesAfterItsSendersDeadlineIsNotApplied() throws Exception {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(10_000);
+    try (Socket s = handshake("carol", 0)) {
       java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
-      PeerAuth auth = new PeerAuth(SECRET);
-      byte[] nonce = PeerAuth.nonce();
-      long c0 = PeerAuth.monotonicMillis();
-      s.getOutputStream().write(bytes(PeerAuth.hello(io.netty.buffer.Unpooled.buffer().alloc(), "carol", nonce, c0)));
-      PeerAuth.Challenge challenge = PeerAuth.readChallenge(frame(in));
-      long c2 = PeerAuth.monotonicMillis();
-      s.getOutputStream().write(bytes(PeerAuth.proof(io.netty.buffer.Unpooled.buffer().alloc(), c2,
-          auth.clientProof(challenge.nonce(), nonce, "carol", challenge.node(), c0, c2))));
       PeerAuth.readWelcome(frame(in));
 
       long now = PeerAuth.monotonicMillis();
@@ -192,6 +183,49 @@ class PeerChannelTest {
     }
     assertTrue(applied.stream().noneMatch(a -> a.contains(":late:")), "the late copy was not applied: " + applied);
     assertTrue(applied.contains("carol:COPY:timely:{}"), "the timely one was: " + applied);
+  }
+
+  /**
+   * A handshake whose PROOF comes more than {@link PeerServer#MAX_HANDSHAKE_ROUND_TRIP_MS} after the
+   * CHALLENGE (a leg held by a partition) is refused: the client's clock could not be read closely
+   * enough, and every later deadline on the connection would be that much too lenient.
+   */
+  @Test
+  void aHandshakeHeldPastItsRoundTripBoundIsRefused() throws Exception {
+    try (Socket s = handshake("dave", PeerServer.MAX_HANDSHAKE_ROUND_TRIP_MS + 200)) {
+      java.io.InputStream in = s.getInputStream();
+      int b;
+      try {
+        b = in.read();
+      } catch (java.net.SocketException reset) {
+        b = -1;
+      }
+      assertEquals(-1, b, "closed without a WELCOME");
+    }
+    awaitRefusals(1);
+  }
+
+  /**
+   * A raw connection whose client side of the handshake is done by hand, up to its PROOF, which is
+   * held {@code holdProofMs} after the CHALLENGE arrived (a leg held by the network: the subject of
+   * a test, not a wait for a condition). The WELCOME (or the close) is the caller's to read.
+   */
+  private Socket handshake(String name, long holdProofMs) throws Exception {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(10_000);
+    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+    PeerAuth auth = new PeerAuth(SECRET);
+    byte[] nonce = PeerAuth.nonce();
+    long c0 = PeerAuth.monotonicMillis();
+    s.getOutputStream().write(bytes(PeerAuth.hello(io.netty.buffer.Unpooled.buffer().alloc(), name, nonce, c0)));
+    PeerAuth.Challenge challenge = PeerAuth.readChallenge(frame(in));
+    if (holdProofMs > 0) {
+      Thread.sleep(holdProofMs);
+    }
+    long c2 = PeerAuth.monotonicMillis();
+    s.getOutputStream().write(bytes(PeerAuth.proof(io.netty.buffer.Unpooled.buffer().alloc(), c2,
+        auth.clientProof(challenge.nonce(), nonce, name, challenge.node(), c0, c2))));
+    return s;
   }
 
   /** One frame (its length prefix read and dropped) from a raw connection. */
