@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
  * is reported as failed and the run goes on.
  */
 final class BenchWorkloads {
-  private static final String PLAYER = "/workers/player/";
+  static final String PLAYER = "/workers/player/";
 
   private final BenchOptions o;
   private final BenchCluster cluster;
@@ -86,7 +86,7 @@ final class BenchWorkloads {
       measureFresh("cold activations (new player id per POST)", "cold", "cold-" + run + "-");
     }
     if (o.runs("failover")) {
-      guard("failover", this::failover);
+      guard("failover", () -> new BenchFailover(o, cluster, http, report, owners, run, this::log).run());
     }
     if (o.runs("rolling")) {
       guard("rolling restart", this::rollingRestart);
@@ -189,50 +189,6 @@ final class BenchWorkloads {
 
   // ---- failover
 
-  private void failover() throws Exception {
-    int victim = 3;
-    List<String> probeIds = owners.entrySet().stream().filter(e -> ("node" + victim).equals(e.getValue()))
-        .map(Map.Entry::getKey).sorted().limit(50).toList();
-    if (probeIds.isEmpty()) {
-      throw new IllegalStateException("no hot id is owned by node" + victim);
-    }
-    int loadS = o.durationS() + o.sessionTimeoutMs() / 1000 + 6;
-    log("failover: load for " + loadS + " s over nodes 1-3, kill -9 node" + victim + " after 5 s, poll "
-        + probeIds.size() + " of its ids through node1");
-    BenchLoad load = BenchLoad.start(o, "failover", cluster.urls(), 200, loadS, "fo-" + run);
-    Thread.sleep(5_000); // the load's JVM starts and reads its 200 starting scores first
-    long killedAt = System.nanoTime();
-    cluster.killNode(victim);
-    Map<String, Double> back = new ConcurrentHashMap<>();
-    List<String> pending = new ArrayList<>(probeIds);
-    while (!pending.isEmpty() && seconds(killedAt) < 60) {
-      parallel(pending, id -> {
-        if (http.get(cluster.url(1) + PLAYER + id, Duration.ofSeconds(3)).ok()) {
-          back.putIfAbsent(id, seconds(killedAt));
-        }
-      });
-      pending.removeIf(back::containsKey);
-      Thread.sleep(100);
-    }
-    BenchLoad.Result r = load.await();
-    double all = back.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    double first = back.values().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    StringBuilder s = new StringBuilder();
-    s.append("### Failover: kill -9 node").append(victim).append(" under write load\n\n");
-    s.append(String.format(Locale.ROOT, "- every one of %d ids owned by node%d answered again through node1 %s after "
-        + "the kill (first after %.1f s); session timeout %.1f s%n", probeIds.size(), victim,
-        pending.isEmpty() ? String.format(Locale.ROOT, "%.1f s", all)
-            : "NOT within 60 s (" + pending.size() + " still failing)", first, o.sessionTimeoutMs() / 1000.0));
-    s.append(loadLine(r, loadS)).append('\n');
-    s.append(String.format(Locale.ROOT, "- lost acknowledged updates: %d (must be 0)", r.lost()));
-    report.section(s.toString());
-    log("failover: restarting node" + victim);
-    long t0 = System.nanoTime();
-    cluster.startNode(victim);
-    cluster.awaitCluster(Duration.ofSeconds(60));
-    log(String.format(Locale.ROOT, "  node%d is back in the ring after %.1f s", victim, seconds(t0)));
-  }
-
   // ---- rolling restart
 
   private void rollingRestart() throws Exception {
@@ -268,7 +224,7 @@ final class BenchWorkloads {
     report.section(s.toString());
   }
 
-  private static String loadLine(BenchLoad.Result r, int loadS) {
+  static String loadLine(BenchLoad.Result r, int loadS) {
     return String.format(Locale.ROOT, "- load (%d s, 8 clients, 200 players, retries with Idempotency-Key): requests "
         + "%d, acknowledged %d, failed %d, retries %d; latency ms p50 %.1f, p99 %.1f, max %.1f", loadS, r.requests(),
         r.acknowledged(), r.failed(), r.retries(), r.p50(), r.p99(), r.max());
@@ -362,7 +318,7 @@ final class BenchWorkloads {
   }
 
   /** Runs {@code task} for every id on 16 threads; the first failure is rethrown. */
-  private static void parallel(List<String> ids, IdTask task) throws Exception {
+  static void parallel(List<String> ids, IdTask task) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<?>> futures = new ArrayList<>(ids.size());
@@ -384,7 +340,7 @@ final class BenchWorkloads {
     }
   }
 
-  private static double seconds(long sinceNanos) {
+  static double seconds(long sinceNanos) {
     return (System.nanoTime() - sinceNanos) / 1e9;
   }
 

@@ -118,6 +118,15 @@ final class DemoProcesses implements AutoCloseable {
     }
   }
 
+  /** SIGTERM (a graceful leave), and waits for the process to exit. */
+  void stop(String id) throws InterruptedException {
+    Process p = nodes.remove(id);
+    p.destroy();
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      throw new AssertionError(id + " did not exit within 60 s of SIGTERM");
+    }
+  }
+
   /** kill -9. */
   void kill(String id) throws InterruptedException {
     Process p = nodes.remove(id);

@@ -8,6 +8,7 @@ package dev.ringleader.registry;
  * leader/                          Curator LeaderLatch participants (id = node name)
  * ring                             persistent {@link RingSpec}, written only by the leader
  * registry/&lt;type&gt;/&lt;bucket&gt;/&lt;id&gt;    ephemeral  {@link GlobalName}; bucket keeps directories listable
+ * sessions/&lt;node&gt;                  ephemeral  {@link SessionTickets}: the node's session, its password sealed
  * </pre>
  */
 public record ClusterPaths(String cluster, String root) {
@@ -30,6 +31,15 @@ public record ClusterPaths(String cluster, String root) {
 
   public String ring() {
     return root + "/ring";
+  }
+
+  public String sessions() {
+    return root + "/sessions";
+  }
+
+  /** The znode holding the sealed ticket of the node's ZooKeeper session. */
+  public String session(String node) {
+    return sessions() + "/" + node;
   }
 
   public String registry() {

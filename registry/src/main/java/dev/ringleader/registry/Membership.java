@@ -125,6 +125,15 @@ public final class Membership implements Closeable {
     return view;
   }
 
+  /**
+   * The ZooKeeper session that holds {@code node}'s member znode, as last seen in the cache (0 when
+   * there is none): which session to end when that member crashed (docs/failover.md).
+   */
+  public long sessionOf(String node) {
+    return cache.get(paths.member(node)).map(d -> d.getStat() == null ? 0L : d.getStat().getEphemeralOwner())
+        .orElse(0L);
+  }
+
   private Map<String, Member> readCache() {
     Map<String, Member> out = new TreeMap<>();
     cache.stream()

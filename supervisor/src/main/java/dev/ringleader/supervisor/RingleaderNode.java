@@ -12,6 +12,7 @@ import dev.ringleader.supervisor.internal.activation.CommitFence;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.activation.OwnershipHistory;
 import dev.ringleader.supervisor.internal.activation.WorkerTypes;
+import dev.ringleader.supervisor.internal.coordinator.FastFailover;
 import dev.ringleader.supervisor.internal.coordinator.Leadership;
 import dev.ringleader.supervisor.internal.coordinator.RingCoordinator;
 import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
@@ -30,8 +31,8 @@ import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerNetwork;
 import dev.ringleader.supervisor.internal.replication.Rebalancer;
 import dev.ringleader.supervisor.internal.replication.Replication;
-import dev.ringleader.supervisor.internal.session.PauseDetector;
 import dev.ringleader.supervisor.internal.session.NodeState;
+import dev.ringleader.supervisor.internal.session.PauseDetector;
 import dev.ringleader.supervisor.internal.session.SessionGuard;
 import dev.ringleader.supervisor.internal.session.ZooKeeperConnector;
 import dev.ringleader.worker.WorkerType;
@@ -154,7 +155,7 @@ public final class RingleaderNode implements Closeable {
     RingWaiter waiter = new RingWaiter(ring, timeouts);
     // The peer port and HTTP first (HTTP answers 503 until the node is wired), so a busy port fails
     // start-up before this node joins.
-    network = new PeerNetwork(id, settings.clusterSecret(), 1);
+    network = new PeerNetwork(id, startedAt, settings.clusterSecret(), 1);
     int peerPort = network.start(settings.host(), settings.peerPort(), settings.peerBindAddress(),
         () -> peerApi, timeouts);
     String peerAddress = settings.advertisePeer() != null ? settings.advertisePeer() : StartupSteps.hostPort(settings.host(), peerPort);
@@ -192,6 +193,9 @@ public final class RingleaderNode implements Closeable {
     StartupSteps.step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
     StartupSteps.step("cannot join the cluster", () -> handoff.join(settings.forwardTimeout().multipliedBy(4)));
     StartupSteps.step("cannot join the leader election", leadership::start);
+    failover = new FastFailover(id, client, paths, settings.clusterSecret(), settings.zk(), settings.crashProbe(),
+        membership, leadership, peers, session::zookeeperConnected, events, metrics, threads);
+    StartupSteps.step("cannot write the session ticket", failover::start);
     session.start(new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id));
     resolver.start(threads.timers);
     metrics.nodeGauges(local::liveCount, local.detachedActivations()::detachedCount, () -> ring.current().epoch(),
@@ -215,6 +219,7 @@ public final class RingleaderNode implements Closeable {
   private ConflictResolver resolver;
   private CommitFence fence;
   private NameRegistry names;
+  private FastFailover failover;
 
   private void triggerCoordinator() {
     RingCoordinator c = coordinator;
@@ -230,7 +235,6 @@ public final class RingleaderNode implements Closeable {
     rebalancer.onRing();
     triggerCoordinator();
   }
-
 
   /**
    * Leaves gracefully (docs/handoff.md): marks itself leaving, waits for the leader to take it out
@@ -283,10 +287,11 @@ public final class RingleaderNode implements Closeable {
     if (threads != null && local != null && local.liveCount() > 0) {
       threads.stopWorkers(Duration.ofSeconds(2)); // their commits are refused by the sealed fence
     }
-    closeQuietly(session);
-    closeQuietly(leadership);
-    closeQuietly(membership);
-    closeQuietly(client);
+    StartupSteps.closeQuietly(failover);
+    StartupSteps.closeQuietly(session);
+    StartupSteps.closeQuietly(leadership);
+    StartupSteps.closeQuietly(membership);
+    StartupSteps.closeQuietly(client);
   }
 
   private boolean sessionEnded;
@@ -313,34 +318,25 @@ public final class RingleaderNode implements Closeable {
     shutdown();
   }
 
+  /** Closes everything; the ports first (as a killed process's are), then the ZooKeeper side. */
   private void shutdown() {
-    closeQuietly(resolver);
-    closeQuietly(names);
-    closeQuietly(session);
-    closeQuietly(leadership);
-    closeQuietly(membership);
-    closeQuietly(ring);
-    closeQuietly(client);
-    closeQuietly(network);
+    StartupSteps.closeQuietly(failover);
+    StartupSteps.closeQuietly(network);
     if (http != null) {
       http.stop();
     }
+    StartupSteps.closeQuietly(resolver);
+    StartupSteps.closeQuietly(names);
+    StartupSteps.closeQuietly(session);
+    StartupSteps.closeQuietly(leadership);
+    StartupSteps.closeQuietly(membership);
+    StartupSteps.closeQuietly(ring);
+    StartupSteps.closeQuietly(client);
     if (threads != null) {
       threads.shutdownNow();
     }
     if (started) {
       log.info("node {} stopped", settings.nodeId());
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      log.debug("closing {}", c, e);
     }
   }
 

@@ -44,6 +44,7 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("forward-timeout-ms", "5000", "100-120000", "how long a forwarded request may take"),
       new Setting("route-wait-ms", "3000", "0-120000", "how long a request waits for a new ring when its owner is unreachable"),
       new Setting("forward-retries", "3", "0-10", "retries of a forward after wrong_owner or an unreachable owner"),
+      new Setting("crash-probe-ms", "100", "0 or 20-10000", "how often the leader (and its deputy, for the leader) probes members' peer ports; a port that refuses twice, or answers as another process, ends that member's session at once (docs/failover.md); 0 = off, a crash then waits out the session timeout"),
       new Setting("worker-threads", "(2 x cores)", "1-1024", "threads that run worker handlers"),
       new Setting("request-type", "(none)", "a worker type", "the worker type GET /request/{id} talks to; without it, that call answers 404"),
       new Setting("type.<name>.idle-timeout-ms", "(the type's)", "0-86400000", "passivate a worker of this type after this long idle; 0 = never"),

@@ -50,11 +50,13 @@ public final class Settings {
    * The peer port and who may use it: the port (-1 before it is bound when 0 was asked), the address
    * other nodes dial, the cluster secret (never logged), the admin token, and whether znodes get ACLs.
    */
-  record PeerSettings(int port, String advertise, byte[] clusterSecret, String adminToken, boolean zkAcl) {
+  record PeerSettings(int port, String advertise, byte[] clusterSecret, String adminToken, boolean zkAcl,
+      Duration crashProbe) {
     @Override
     public String toString() {
       return "PeerSettings[port=" + port + ", advertise=" + advertise + ", clusterSecret=(" + clusterSecret.length
-          + " bytes), adminToken=" + (adminToken == null ? "none" : "(set)") + ", zkAcl=" + zkAcl + "]";
+          + " bytes), adminToken=" + (adminToken == null ? "none" : "(set)") + ", zkAcl=" + zkAcl
+          + ", crashProbe=" + crashProbe.toMillis() + " ms]";
     }
   }
 
@@ -268,6 +270,14 @@ public final class Settings {
   /** The admin token, or null when admin actions are off on the client port. */
   String adminToken() {
     return peer.adminToken();
+  }
+
+  /**
+   * How often the crash detector probes the members it judges (setting {@code crash-probe-ms},
+   * docs/failover.md); zero when the fast path is off and only session expiry ends a crashed node.
+   */
+  public Duration crashProbe() {
+    return peer.crashProbe();
   }
 
   /** True when the node's znodes get digest ACLs (setting {@code zk-acl}). */

@@ -174,7 +174,11 @@ final class SettingsReader {
     if (!acl.equals("on") && !acl.equals("off")) {
       throw new SettingsException("invalid setting --zk-acl=" + acl + ": must be on|off");
     }
-    return new Settings.PeerSettings(peerPort, advertise, secret, token, acl.equals("on"));
+    int probe = r.integer("crash-probe-ms", 100, 0, 10_000);
+    if (probe > 0 && probe < 20) {
+      throw new SettingsException("invalid setting --crash-probe-ms=" + probe + ": must be 0 (off) or 20-10000");
+    }
+    return new Settings.PeerSettings(peerPort, advertise, secret, token, acl.equals("on"), Duration.ofMillis(probe));
   }
 
   /** The cluster secret from --cluster-secret-file or --cluster-secret (one of them, not both). */

@@ -2,7 +2,7 @@ package dev.ringleader.supervisor;
 
 import dev.ringleader.registry.DuplicateMemberException;
 
-/** Start-up's small helpers: a step whose failure stops start-up with one line, and addresses. */
+/** Start-up's and shut-down's small helpers: a step whose failure stops start-up with one line, addresses, a quiet close. */
 final class StartupSteps {
   private StartupSteps() {}
 
@@ -26,5 +26,17 @@ final class StartupSteps {
   /** {@code host:port}, an IPv6 host in brackets. */
   static String hostPort(String host, int port) {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** Closes {@code c} if there is one; a failure is logged at debug level (shut-down goes on). */
+  static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(RingleaderNode.class).debug("closing {}", c, e);
+    }
   }
 }

@@ -42,6 +42,11 @@ class SettingsTest {
         "admin-token", "abc"));
     assertMessage("--zk-acl=maybe: must be on|off", Map.of("cluster-secret", SECRET, "id", "n", "zk-acl", "maybe"));
     assertTrue(!Settings.of(Map.of("cluster-secret", SECRET, "id", "n", "zk-acl", "off")).zkAcl());
+    assertEquals(Duration.ofMillis(100), s.crashProbe(), "the crash detector probes every 100 ms by default");
+    assertTrue(Settings.of(Map.of("cluster-secret", SECRET, "id", "n", "crash-probe-ms", "0")).crashProbe().isZero());
+    assertMessage("--crash-probe-ms=5: must be 0 (off) or 20-10000", Map.of("cluster-secret", SECRET, "id", "n",
+        "crash-probe-ms", "5"));
+    assertMessage("--crash-probe-ms=20000", Map.of("cluster-secret", SECRET, "id", "n", "crash-probe-ms", "20000"));
     assertTrue(!Settings.of(Map.of("cluster-secret", SECRET, "id", "n")).toString().contains(SECRET),
         "the secret is never printed");
   }

@@ -253,6 +253,32 @@ final class TestCluster implements AutoCloseable {
     nodes.remove(id).crash();
   }
 
+  /**
+   * Kills a node started with {@link #startBehindProxy} as kill -9 would: its ports close, and its
+   * ZooKeeper session stays open on the server (its link to ZooKeeper is reset first, so no close
+   * reaches the server) until its timeout, or until another node ends it.
+   */
+  void kill(String id) throws IOException {
+    TcpProxy link = zkProxies.remove(id);
+    if (link == null) {
+      throw new IllegalArgumentException(id + " was not started behind a ZooKeeper proxy");
+    }
+    link.close();
+    RingleaderNode node = nodes.remove(id);
+    // crash() closes the ports at once; its ZooKeeper client then retries its closing calls against
+    // the closed link for up to a session timeout: on a thread of its own, not the test's.
+    Thread t = new Thread(node::crash, id + "-killed");
+    t.setDaemon(true);
+    t.start();
+    Await.until(id + "'s peer port is closed", Duration.ofSeconds(10), () -> {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.peerPort())) {
+        return false;
+      } catch (IOException refused) {
+        return true;
+      }
+    });
+  }
+
   /** Expires a node's ZooKeeper session on the server, as if it had been cut off for a whole timeout. */
   void expireSession(String id) throws Exception {
     ZooKeeper zooKeeper = nodes.get(id).curator().getZookeeperClient().getZooKeeper();

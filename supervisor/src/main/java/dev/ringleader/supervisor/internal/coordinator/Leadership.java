@@ -62,6 +62,11 @@ public final class Leadership implements Closeable {
     return latch.hasLeadership() ? latch.getLastPathIsLeader() : null;
   }
 
+  /** The leader's name as last read by {@link #leader()} or seen by this node's latch; may be stale or null. */
+  public String lastKnownLeader() {
+    return latch.hasLeadership() ? node : leader.get();
+  }
+
   /** The current leader's name, read from ZooKeeper (blocking; not for the request path). */
   public String leader() {
     if (latch.hasLeadership()) {

@@ -104,6 +104,22 @@ public final class NodeMetrics {
         .tag("type", type).tag("direction", direction).register(registry).increment();
   }
 
+  /** A probe of the crash detector: answered, refused, or silent (no answer in time: never evidence). */
+  public void crashProbe(String outcome) {
+    probeCounters.computeIfAbsent(outcome, o -> Counter.builder("ringleader_crash_probes")
+        .description("the crash detector's probes of the members it judges, by outcome").tag("outcome", o)
+        .register(registry)).increment();
+  }
+
+  private final java.util.Map<String, Counter> probeCounters = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The crash detector ended a crashed member's session (docs/failover.md), by the evidence it had. */
+  public void crashDetected(String evidence) {
+    Counter.builder("ringleader_crashes_detected").description("members declared crashed by the fast path, "
+        + "their ZooKeeper session ended early, by evidence (refused, new_incarnation)")
+        .tag("evidence", evidence).register(registry).increment();
+  }
+
   public void failover(String type) {
     Counter.builder("ringleader_failovers").description("workers activated from the copy of a dead node's worker")
         .tag("type", type).register(registry).increment();

@@ -23,6 +23,8 @@ public final class NodeThreads {
   public final ExecutorService continuations;
   /** Re-replication passes, one at a time. */
   public final ExecutorService rebalancerThread;
+  /** The crash detector's probes and the session ends it decides (docs/failover.md). */
+  public final ScheduledExecutorService crashDetectorThread;
 
   public NodeThreads(String id, int workerThreads) {
     workerPool = Executors.newFixedThreadPool(workerThreads, threads(id + "-worker"));
@@ -30,6 +32,7 @@ public final class NodeThreads {
     timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
     continuations = Executors.newFixedThreadPool(2, threads(id + "-async"));
     rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
+    crashDetectorThread = Executors.newSingleThreadScheduledExecutor(threads(id + "-crash-detector"));
   }
 
   /**
@@ -50,7 +53,7 @@ public final class NodeThreads {
 
   public void shutdownNow() {
     for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread,
-        continuations}) {
+        continuations, crashDetectorThread}) {
       e.shutdownNow();
     }
   }

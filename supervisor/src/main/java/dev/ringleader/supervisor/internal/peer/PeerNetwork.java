@@ -1,10 +1,14 @@
 package dev.ringleader.supervisor.internal.peer;
 
+import dev.ringleader.supervisor.internal.failure.Answer;
+import dev.ringleader.supervisor.internal.failure.ErrorResponses;
+import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.Timeouts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.Closeable;
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +25,8 @@ public final class PeerNetwork implements Closeable {
 
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final String self;
+  /** This process's start time (its member znode's {@code startedAt}), the answer to {@link PeerOp#IDENTIFY}. */
+  private final long incarnation;
   private final PeerAuth auth;
   private final EventLoopGroup group;
   private final PeerServer.RefusalLog refusals;
@@ -33,7 +39,13 @@ public final class PeerNetwork implements Closeable {
    * for a node (the work of a request runs on the worker threads, not here).
    */
   public PeerNetwork(String self, byte[] secret, int threads) {
+    this(self, System.currentTimeMillis(), secret, threads);
+  }
+
+  /** As {@link #PeerNetwork(String, byte[], int)}, answering {@link PeerOp#IDENTIFY} with {@code incarnation}. */
+  public PeerNetwork(String self, long incarnation, byte[] secret, int threads) {
     this.self = self;
+    this.incarnation = incarnation;
     this.auth = new PeerAuth(secret);
     this.refusals = new PeerServer.RefusalLog(self);
     AtomicInteger n = new AtomicInteger();
@@ -59,7 +71,17 @@ public final class PeerNetwork implements Closeable {
     if (!state.compareAndSet(State.LATENT, State.STARTED)) {
       throw new IllegalStateException("peer network of " + self + " already started");
     }
-    server = new PeerServer(self, auth, handler, refusals);
+    CompletableFuture<Answer> identity = CompletableFuture.completedFuture(
+        Answer.ok(java.util.Map.of("node", self, "incarnation", incarnation)));
+    PeerHandler answering = (request, from, deadlineNanos) -> {
+      if (request.op() == PeerOp.IDENTIFY) {
+        return identity; // before the node is wired too: a restarted process says so at once
+      }
+      PeerHandler h = handler.get();
+      return h != null ? h.handle(request, from, deadlineNanos) : CompletableFuture.completedFuture(
+          ErrorResponses.of(Failure.NOT_SERVING, "this node is starting; retry shortly"));
+    };
+    server = new PeerServer(self, auth, () -> answering, refusals);
     this.port = server.bind(group, host, port);
     client = new PeerClient(self, auth, group, bindAddress, timeouts);
     return this.port;

@@ -33,7 +33,13 @@ public enum PeerOp {
    * Owner to backup: a copy with the whole state but only the reply its change added (docs/replication.md
    * 2c). Answer: as {@link #COPY}, or {@code 412 base_missing} when the backup lacks the previous version.
    */
-  COPY_DELTA(11);
+  COPY_DELTA(11),
+  /**
+   * Crash detector to a member (docs/failover.md): which process answers here? Answered by the peer
+   * port itself, also while the node is still starting: {@code {"node","incarnation"}} (the
+   * process's start time, as in its member znode's {@code startedAt}).
+   */
+  IDENTIFY(12);
 
   public final byte code;
 
@@ -56,6 +62,6 @@ public enum PeerOp {
 
   /** True when the op is answered by reading only (a retry or a late delivery changes nothing). */
   public boolean readOnly() {
-    return this == FORWARD_READ || this == FETCH || this == PROBE || this == HISTORY;
+    return this == FORWARD_READ || this == FETCH || this == PROBE || this == HISTORY || this == IDENTIFY;
   }
 }
