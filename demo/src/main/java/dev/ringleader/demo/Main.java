@@ -20,6 +20,7 @@ public final class Main {
       case "bench" -> BenchCommand.run(rest);
       case "faults" -> FaultsCommand.run(rest);
       case "chaos" -> ChaosCommand.run(rest);
+      case "zk-bench" -> ZkBenchCommand.run(rest);
       case "ring-bench" -> {
         dev.ringleader.registry.RingBenchmark.main(rest);
         yield 0;
@@ -49,6 +50,7 @@ public final class Main {
           bench [--help]                         the benchmark: baseline, three nodes, every workload
           faults --zk-port 2181 --nodes 3        proxies to cut nodes apart (demo/netsplit.sh uses it)
           chaos [--seed N] [--seconds 60]        the fault suite: 5 nodes, seeded faults, checks (demo/chaos.sh)
-          ring-bench [--ids N] [--nodes 3,10]    ring quality and lookup speed""");
+          ring-bench [--ids N] [--nodes 3,10]    ring quality and lookup speed
+          zk-bench --zk 127.0.0.1:2181 [--names N] [--in-flight N]   ZooKeeper's ceiling for global names""");
   }
 }
