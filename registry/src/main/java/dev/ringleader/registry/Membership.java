@@ -125,13 +125,17 @@ public final class Membership implements Closeable {
     return view;
   }
 
+  /** A member znode as the cache holds it: its value and the session that holds it. */
+  public record Entry(Member member, long session) {}
+
   /**
-   * The ZooKeeper session that holds {@code node}'s member znode, as last seen in the cache (0 when
-   * there is none): which session to end when that member crashed (docs/failover.md).
+   * {@code node}'s member znode and the ZooKeeper session that holds it, read together from the cache
+   * (empty when there is none): what the crash detector judges and which session it may end
+   * (docs/failover.md). {@link #members()} may lag the cache by a notification; this does not.
    */
-  public long sessionOf(String node) {
-    return cache.get(paths.member(node)).map(d -> d.getStat() == null ? 0L : d.getStat().getEphemeralOwner())
-        .orElse(0L);
+  public Optional<Entry> entry(String node) {
+    return cache.get(paths.member(node)).flatMap(d -> d.getStat() == null ? Optional.empty()
+        : parse(d).map(m -> new Entry(m, d.getStat().getEphemeralOwner())));
   }
 
   private Map<String, Member> readCache() {

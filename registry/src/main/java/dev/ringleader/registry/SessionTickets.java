@@ -140,19 +140,29 @@ public final class SessionTickets implements Closeable {
     return password == null ? Optional.empty() : Optional.of(new Ticket(member, sessionId, password));
   }
 
+  /** What {@link #end} found. */
+  public enum Ended {
+    /** ZooKeeper took the close: the session and its ephemerals are gone now. */
+    ENDED,
+    /** The session had already ended (expired, or closed by its owner or another judge). */
+    ALREADY_ENDED,
+    /** ZooKeeper did not answer in time: nothing is known; try again on the next evidence. */
+    UNREACHED
+  }
+
   /**
    * Ends the ticket's session: connects to {@code connectString} with its id and password and
-   * closes it, so ZooKeeper deletes its ephemeral znodes now. True when ZooKeeper took the close;
-   * false when the session had already expired or ZooKeeper was not reached within {@code timeout}.
+   * closes it, so ZooKeeper deletes its ephemeral znodes now.
    */
-  public static boolean end(String connectString, Ticket ticket, Duration timeout) throws InterruptedException {
+  public static Ended end(String connectString, Ticket ticket, Duration timeout) throws InterruptedException {
     CountDownLatch answered = new CountDownLatch(1);
-    boolean[] connected = new boolean[1];
+    Ended[] outcome = {Ended.UNREACHED};
     Watcher watcher = event -> {
       if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-        connected[0] = true;
+        outcome[0] = Ended.ENDED;
         answered.countDown();
       } else if (event.getState() == Watcher.Event.KeeperState.Expired) {
+        outcome[0] = Ended.ALREADY_ENDED;
         answered.countDown();
       }
     };
@@ -161,11 +171,10 @@ public final class SessionTickets implements Closeable {
       zk = new ZooKeeper(connectString, (int) Math.max(timeout.toMillis(), 1000), watcher, ticket.sessionId(),
           ticket.password());
     } catch (java.io.IOException e) {
-      return false;
+      return Ended.UNREACHED;
     }
     try {
-      answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return connected[0];
+      return answered.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? outcome[0] : Ended.UNREACHED;
     } finally {
       zk.close(); // closeSession when connected: the session and its ephemerals end here
     }

@@ -2,6 +2,7 @@ package dev.ringleader.registry;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,12 +68,12 @@ class SessionTicketsTest {
     assertFalse(new String(judge.getData().forPath(paths.session("x")), java.nio.charset.StandardCharsets.ISO_8859_1)
         .contains(new String(ticket.password(), java.nio.charset.StandardCharsets.ISO_8859_1)), "the password is sealed");
 
-    assertTrue(SessionTickets.end(server.getConnectString(), ticket, Duration.ofSeconds(5)));
+    assertEquals(SessionTickets.Ended.ENDED, SessionTickets.end(server.getConnectString(), ticket, Duration.ofSeconds(5)));
     for (String path : List.of(paths.member("x"), paths.name("t", "a"), paths.session("x"))) {
       assertTrue(judge.checkExists().forPath(path) == null, path + " went with the session");
     }
-    assertFalse(SessionTickets.end(server.getConnectString(), ticket, Duration.ofSeconds(5)),
-        "an ended session cannot be ended again");
+    assertEquals(SessionTickets.Ended.ALREADY_ENDED, SessionTickets.end(server.getConnectString(), ticket,
+        Duration.ofSeconds(5)), "an ended session cannot be ended again");
   }
 
   @Test

@@ -68,4 +68,35 @@ class StoredStateTest {
     store.commitRefused(k, v3, v1);
     assertEquals(other, store.get(k), "a refusal does not undo another owner's copy");
   }
+
+  /** A reader racing commits that are refused never sees one (the mark and the copy change together). */
+  @Test
+  void aReaderRacingRefusedCommitsNeverSeesOne() throws Exception {
+    StateStore store = new StateStore();
+    WorkerKey k = new WorkerKey("counter", "race");
+    StoredState v5 = copy(5, 5, "node1", 1);
+    store.offerOwn(k, v5, null);
+    store.commitHeld(k, v5);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+    Thread reader = new Thread(() -> {
+      while (!done.get()) {
+        StoredState shown = store.held(k);
+        if (shown != v5) {
+          seen.incrementAndGet();
+        }
+      }
+    });
+    reader.start();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+    for (int i = 0; i < 300_000 && System.nanoTime() < deadline; i++) {
+      StoredState v6 = copy(6, 5, "node1", 1);
+      store.offerOwn(k, v6, v5);
+      store.commitRefused(k, v6, v5);
+    }
+    done.set(true);
+    reader.join();
+    assertEquals(0, seen.get(), "a refused v6 was shown to another node");
+    assertEquals(v5, store.get(k));
+  }
 }

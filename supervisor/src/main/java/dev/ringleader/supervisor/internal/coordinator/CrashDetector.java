@@ -68,8 +68,10 @@ public final class CrashDetector implements Closeable {
   private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
   /** Members with a probe in flight: at most one each. */
   private final Map<String, Boolean> probing = new ConcurrentHashMap<>();
-  /** Sessions this node has ended already (or found no ticket for), so each is judged once. */
+  /** Sessions this node has ended already, so each is judged once; pruned to the members' sessions. */
   private final Map<Long, Boolean> judged = new ConcurrentHashMap<>();
+  /** Sessions found without a ticket (logged once each); pruned to the members' sessions. */
+  private final Map<Long, Boolean> noTicket = new ConcurrentHashMap<>();
   private volatile State state = State.LATENT;
   private ScheduledFuture<?> ticks;
   private long leaderReadAt;
@@ -105,12 +107,21 @@ public final class CrashDetector implements Closeable {
         return;
       }
       Map<String, Member> members = membership.members();
-      for (Member m : members.values()) {
-        if (!m.node().equals(self) && m.peer() != null && watches(m.node(), members)
-            && probing.putIfAbsent(m.node(), Boolean.TRUE) == null) {
-          probe(m);
+      java.util.Set<Long> sessions = new java.util.HashSet<>();
+      for (String node : members.keySet()) {
+        Optional<Membership.Entry> e = node.equals(self) ? Optional.empty() : membership.entry(node);
+        if (e.isEmpty()) {
+          continue;
+        }
+        sessions.add(e.get().session());
+        if (e.get().member().peer() != null && watches(node, members)
+            && probing.putIfAbsent(node, Boolean.TRUE) == null) {
+          probe(e.get());
         }
       }
+      judged.keySet().removeIf(s -> !sessions.contains(s)); // bounded by the members
+      noTicket.keySet().removeIf(s -> !sessions.contains(s));
+      refusals.keySet().removeIf(n -> !members.containsKey(n));
     } catch (RuntimeException e) {
       log.warn("crash detector of {}: {}", self, e.toString());
     }
@@ -134,12 +145,13 @@ public final class CrashDetector implements Closeable {
     return self.equals(deputy);
   }
 
-  private void probe(Member m) {
-    long session = membership.sessionOf(m.node());
+  /** Probes the member znode {@code judged} (its value and session read together from the cache). */
+  private void probe(Membership.Entry judged) {
+    Member m = judged.member();
     peers.send(m.peer(), PeerRequest.of(PeerOp.IDENTIFY, null), interval.multipliedBy(3).plusMillis(200))
         .whenCompleteAsync((r, e) -> {
           try {
-            verdict(m, session, r, e);
+            verdict(m, judged.session(), r, e);
           } finally {
             probing.remove(m.node());
           }
@@ -174,28 +186,40 @@ public final class CrashDetector implements Closeable {
   }
 
   private void crashed(Member m, long session, String evidence, String why) {
-    judged.put(session, Boolean.TRUE);
-    if (session != membership.sessionOf(m.node())) {
-      return; // the member znode changed meanwhile: judge the new one afresh
+    Optional<Membership.Entry> now = membership.entry(m.node());
+    if (now.isEmpty() || now.get().session() != session || now.get().member().startedAt() != m.startedAt()) {
+      return; // the member znode changed meanwhile (a restarted process registered): judge the new one afresh
     }
+    judged.put(session, Boolean.TRUE);
     try {
       Optional<SessionTickets.Ticket> ticket = tickets.read(m.node(), session);
       if (ticket.isEmpty()) {
-        log.warn("node {} (incarnation {}) looks crashed ({}), but it left no session ticket: its session "
-            + "0x{} ends with its timeout", m.node(), m.startedAt(), why, Long.toHexString(session));
+        judged.remove(session); // its ticket may not be written yet: look again on the next evidence
+        if (noTicket.putIfAbsent(session, Boolean.TRUE) != null) {
+          return; // said once
+        }
+        log.warn("node {} (incarnation {}) looks crashed ({}), but it has no session ticket (yet): its session "
+            + "0x{} ends with its timeout unless a later probe finds one", m.node(), m.startedAt(), why,
+            Long.toHexString(session));
         return;
       }
       long start = System.nanoTime();
-      boolean ended = SessionTickets.end(zookeeper, ticket.get(), END_TIMEOUT);
+      SessionTickets.Ended ended = SessionTickets.end(zookeeper, ticket.get(), END_TIMEOUT);
       long ms = (System.nanoTime() - start) / 1_000_000;
-      if (ended) {
-        metrics.crashDetected(evidence);
-        log.warn("node {} (incarnation {}) crashed: {}; ended its ZooKeeper session 0x{} ({} ms)", m.node(),
-            m.startedAt(), why, Long.toHexString(session), ms);
-        events.add("crash", m.node() + " crashed (" + why + "); " + self + " ended its session");
-      } else {
-        log.info("node {} looked crashed ({}), but its session 0x{} had already ended", m.node(), why,
-            Long.toHexString(session));
+      switch (ended) {
+        case ENDED -> {
+          metrics.crashDetected(evidence);
+          log.warn("node {} (incarnation {}) crashed: {}; ended its ZooKeeper session 0x{} ({} ms)", m.node(),
+              m.startedAt(), why, Long.toHexString(session), ms);
+          events.add("crash", m.node() + " crashed (" + why + "); " + self + " ended its session");
+        }
+        case ALREADY_ENDED -> log.info("node {} looked crashed ({}), but its session 0x{} had already ended",
+            m.node(), why, Long.toHexString(session));
+        case UNREACHED -> {
+          judged.remove(session); // nothing known: the next evidence tries again
+          log.warn("node {} looks crashed ({}), but ZooKeeper did not take the end of its session 0x{} within {} ms",
+              m.node(), why, Long.toHexString(session), END_TIMEOUT.toMillis());
+        }
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
@@ -205,15 +229,39 @@ public final class CrashDetector implements Closeable {
     }
   }
 
-  /** A refused connect (RST): the peer port is closed. Netty's NIO says "Connection refused". */
+  /**
+   * What this host's OS says when a connect is refused (ECONNREFUSED), read once from a connect to a
+   * port just closed: the text follows the locale ({@code strerror}), so it is learnt, not assumed.
+   */
+  private static final String REFUSED_TEXT = refusedText();
+
+  private static String refusedText() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      int port;
+      try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = closed.getLocalPort();
+      }
+      s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1000);
+    } catch (java.net.ConnectException e) {
+      if (e.getMessage() != null && !e.getMessage().isBlank()) {
+        return e.getMessage().strip();
+      }
+    } catch (java.io.IOException e) {
+      // fall through to the English text
+    }
+    return "Connection refused";
+  }
+
+  /** A refused connect (RST): the peer port is closed. A connect timeout is silence, not a refusal. */
   static boolean refused(Throwable e) {
     Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     if (!(t instanceof PeerUnreachableException) || ((PeerUnreachableException) t).silent()) {
       return false;
     }
     for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
-      if (c instanceof java.net.ConnectException && String.valueOf(c.getMessage()).contains("refused")) {
-        return true;
+      if (c instanceof java.net.ConnectException && !(c instanceof io.netty.channel.ConnectTimeoutException)) {
+        String msg = String.valueOf(c.getMessage());
+        return msg.contains(REFUSED_TEXT) || msg.contains("Connection refused");
       }
     }
     return false;

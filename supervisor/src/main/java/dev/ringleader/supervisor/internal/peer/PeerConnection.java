@@ -47,7 +47,7 @@ final class PeerConnection {
   private volatile long lastRead = System.nanoTime();
   volatile long lastUsed = System.nanoTime();
   /** The latest deadline of any request sent on this connection (nanoTime). */
-  private volatile long latestDeadline = System.nanoTime();
+  private final AtomicLong latestDeadline = new AtomicLong(System.nanoTime());
   /** Found silent: no new request goes on it; it closes once the deadlines of those on it passed. */
   private volatile boolean retired;
 
@@ -105,9 +105,7 @@ final class PeerConnection {
       return reply;
     }
     long id = ids.incrementAndGet();
-    if (deadlineNanos - latestDeadline > 0) {
-      latestDeadline = deadlineNanos;
-    }
+    latestDeadline.accumulateAndGet(deadlineNanos, (a, b) -> b - a > 0 ? b : a);
     inFlight.put(id, reply);
     reply.whenComplete((r, e) -> inFlight.remove(id));
     ready.whenComplete((ch, e) -> {
@@ -146,11 +144,18 @@ final class PeerConnection {
     Channel c = channel;
     if (lastRead - sentNanos < 0 && c != null && !retired) {
       retired = true;
-      long wait = Math.max(0, latestDeadline - System.nanoTime());
-      c.eventLoop().schedule(() -> {
-        c.close();
-      }, wait / 1_000_000 + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
+      closeAfterDeadlines(c);
     }
+  }
+
+  /** Closes {@code c} once the latest deadline of a request on it has passed (a late sender moves it on). */
+  private void closeAfterDeadlines(Channel c) {
+    long wait = latestDeadline.get() - System.nanoTime();
+    if (wait <= 0) {
+      c.close();
+      return;
+    }
+    c.eventLoop().schedule(() -> closeAfterDeadlines(c), wait / 1_000_000 + 1, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   void close() {

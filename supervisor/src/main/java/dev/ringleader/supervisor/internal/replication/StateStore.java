@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * starts from it), but until they do, other nodes are shown the copy it replaced ({@link #held}):
  * a refused commit is rolled back, and a {@code FETCH} or a rebalance batch that carried it to
  * another node would make a change its client was told failed live on there (docs/replication.md
- * scenario 2c). {@code pending} holds one entry per commit being copied: at most one per live
+ * scenario 2e). {@code pending} holds one entry per commit being copied: at most one per live
  * activation (a worker commits one change at a time), so it is bounded by the activations.
  */
 public final class StateStore {
@@ -38,50 +38,56 @@ public final class StateStore {
 
   /**
    * The key's copy as other nodes may see it: {@link #get}, except that this node's own commit still
-   * being copied shows as the copy it replaced (null when there was none).
+   * being copied shows as the copy it replaced (null when there was none). Read under the key's lock,
+   * as the pending mark is set and cleared, so the copy and its mark are seen together.
    */
   public StoredState held(WorkerKey key) {
-    StoredState s = states.get(key);
-    Pending p = pending.get(key);
-    return p != null && p.commit() == s ? p.before() : s;
+    StoredState[] shown = new StoredState[1];
+    states.computeIfPresent(key, (k, s) -> {
+      Pending p = pending.get(k);
+      shown[0] = p != null && p.commit() == s ? p.before() : s;
+      return s;
+    });
+    return shown[0];
   }
 
   /**
    * Keeps this node's own commit {@code next} (replacing {@code before}, this node's copy when the
    * commit began) as not yet held by its backups: {@link #held} shows {@code before} until
-   * {@link #commitHeld} or {@link #commitRefused}. Marked pending before it is kept, so no reader
-   * sees it unmarked.
+   * {@link #commitHeld} or {@link #commitRefused}. Kept and marked in one step under the key's lock.
    */
   public void offerOwn(WorkerKey key, StoredState next, StoredState before) {
-    pending.put(key, new Pending(next, before));
-    offer(key, next);
+    states.compute(key, (k, old) -> {
+      if (!next.newerThan(old)) {
+        return old;
+      }
+      StoredState kept = next;
+      pending.put(k, new Pending(next, before));
+      return kept;
+    });
   }
 
   /** The backups hold this node's commit {@code commit}: other nodes may now see it. */
   public void commitHeld(WorkerKey key, StoredState commit) {
-    pending.computeIfPresent(key, (k, p) -> p.commit() == commit ? null : p);
+    states.compute(key, (k, s) -> {
+      pending.computeIfPresent(k, (kk, p) -> p.commit() == commit ? null : p);
+      return s;
+    });
   }
 
   /**
    * This node's commit {@code commit} was refused: its copy goes back to {@code before} (unless a
-   * newer copy arrived meanwhile), then it is no longer pending.
+   * newer copy arrived meanwhile) and it is no longer pending, in one step under the key's lock.
    */
   public void commitRefused(WorkerKey key, StoredState commit, StoredState before) {
-    replaceIfStill(key, commit, before);
-    commitHeld(key, commit);
+    states.compute(key, (k, old) -> {
+      pending.computeIfPresent(k, (kk, p) -> p.commit() == commit ? null : p);
+      return old == commit ? before : old;
+    });
   }
 
   public void remove(WorkerKey key) {
     states.remove(key);
-  }
-
-  /**
-   * Replaces the key's copy with {@code replacement} only if it is still {@code expected} (the
-   * same object): the owner's copy of a change whose commit was refused goes back to the copy it
-   * replaced (or none).
-   */
-  private void replaceIfStill(WorkerKey key, StoredState expected, StoredState replacement) {
-    states.computeIfPresent(key, (k, old) -> old == expected ? replacement : old); // null replacement: removed
   }
 
   /** Removes the key's copy if the given node committed it. */
