@@ -14,6 +14,7 @@ fi
 if running "$name"; then echo "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"; exit 0; fi
 nohup "$JAVA" -Xmx512m -jar "$JAR" node --id "$name" --port "$port" --zk "$zk" --cluster "$CLUSTER" "${links[@]}" \
   --session-timeout-ms "${SESSION_TIMEOUT_MS:-4000}" --min-nodes "${MIN_NODES:-2}" --replication "${REPLICATION:-2}" \
+  --durability "${DURABILITY:-disk}" --data-dir "$DATA_DIR/$name" \
   "$@" >>"$RUN_DIR/$name.log" 2>&1 &
 echo $! >"$RUN_DIR/$name.pid"
 if wait_for "http://127.0.0.1:$port/cluster" 30; then

@@ -97,7 +97,7 @@ final class BenchCluster implements Closeable {
         "--zk", "127.0.0.1:" + o.zkPort(), "--cluster", o.cluster(),
         "--session-timeout-ms", Integer.toString(o.sessionTimeoutMs()), "--min-nodes", "2", "--replication", "2",
         "--cluster-secret-file", DemoSecrets.clusterSecretFile(o.zkDir().getParent()).toString()));
-    cmd.addAll(nodeExtra);
+    nodeExtra.forEach(a -> cmd.add(a.replace("{node}", "node" + n))); // e.g. a data dir of its own
     nodes[n] = BenchProcesses.start(cmd, log("node" + n));
   }
 

@@ -104,6 +104,15 @@ final class BenchWorkloads {
     if (o.runs("local")) {
       guard("writes ack=local", this::ackLocal);
     }
+    if (o.runs("durability")) {
+      for (String mode : List.of("disk", "disk-fsync")) {
+        log("durability " + mode + ": restarting nodes 1-3 with --durability " + mode + " and a data dir each");
+        cluster.stopNodes();
+        cluster.startNodes(List.of("--durability", mode, "--data-dir",
+            o.runDir().resolve("data-" + mode + "-" + run).resolve("{node}").toString()));
+        guard("writes durability=" + mode, () -> durableWrites(mode));
+      }
+    }
     log("done in " + elapsedS() + " s; stopping every process by PID");
   }
 
@@ -289,6 +298,16 @@ final class BenchWorkloads {
   }
 
   // ---- ack=local
+
+  /** The two write workloads on a trio with its states on disk (issue 14): compare with the first trio's. */
+  private void durableWrites(String mode) throws Exception {
+    createHotIds();
+    warmUpWrites();
+    measure("writes durability=" + mode + ", owner node", "node1, owner of every id", mode + "-owner", "pick", "POST",
+        PLAYER, hotNode1, Double.NaN);
+    measure("writes durability=" + mode + ", spread", "node1, ids on all 3 nodes", mode + "-spread", "pick", "POST",
+        PLAYER, hotAll, Double.NaN);
+  }
 
   private void ackLocal() throws Exception {
     createHotIds();

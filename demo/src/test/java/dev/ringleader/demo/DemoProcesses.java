@@ -127,6 +127,28 @@ final class DemoProcesses implements AutoCloseable {
     }
   }
 
+  /** SIGTERM to every node at once, then waits for all of them to exit. */
+  void stopAll() throws InterruptedException {
+    List<Process> ps = new ArrayList<>(nodes.values());
+    nodes.clear();
+    ps.forEach(Process::destroy);
+    for (Process p : ps) {
+      if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new AssertionError("a node did not exit within 90 s of SIGTERM");
+      }
+    }
+  }
+
+  /** kill -9 of every node at once. */
+  void killAll() throws InterruptedException {
+    List<Process> ps = new ArrayList<>(nodes.values());
+    nodes.clear();
+    ps.forEach(Process::destroyForcibly);
+    for (Process p : ps) {
+      p.waitFor();
+    }
+  }
+
   /** kill -9. */
   void kill(String id) throws InterruptedException {
     Process p = nodes.remove(id);

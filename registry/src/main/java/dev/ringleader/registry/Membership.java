@@ -128,6 +128,17 @@ public final class Membership implements Closeable {
   /** A member znode as the cache holds it: its value and the session that holds it. */
   public record Entry(Member member, long session) {}
 
+  /** {@code node}'s member znode read from ZooKeeper now (no cache needed); empty when there is none. */
+  public static Optional<Entry> read(CuratorFramework client, ClusterPaths paths, String node) throws Exception {
+    Stat stat = new Stat();
+    try {
+      byte[] data = client.getData().storingStatIn(stat).forPath(paths.member(node));
+      return Optional.of(new Entry(RegistryJson.read(data, Member.class), stat.getEphemeralOwner()));
+    } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
+      return Optional.empty();
+    }
+  }
+
   /**
    * {@code node}'s member znode and the ZooKeeper session that holds it, read together from the cache
    * (empty when there is none): what the crash detector judges and which session it may end

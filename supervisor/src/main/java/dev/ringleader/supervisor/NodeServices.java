@@ -50,8 +50,8 @@ final class NodeServices {
   NodeServices(String id, Settings settings, WorkerTypes types, NameRegistry names, RingStore ring, RingWaiter waiter,
       Membership membership, Leadership leadership, PeerClient peers, NodeMetrics metrics, NodeThreads threads,
       OwnershipHistory history, EventLog events, SessionGuard session, Timeouts timeouts, Runnable endSession,
-      Runnable leave) {
-    StateStore store = new StateStore();
+      Runnable leave, dev.ringleader.supervisor.internal.replication.StateDisk disk) {
+    StateStore store = new StateStore(disk); // with a disk: starts with every copy it holds
     // A commit cut off by the leave leaves this node's store, so the leave does not hand it over.
     this.fence = new CommitFence(store::removeIfVersion);
     this.replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics);

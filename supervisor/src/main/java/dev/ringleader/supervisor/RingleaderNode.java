@@ -137,6 +137,7 @@ public final class RingleaderNode implements Closeable {
           + ": no worker type of that name (known: " + types.names() + ")");
     }
     ClusterPaths paths = ClusterPaths.of(settings.cluster());
+    disk = StartupSteps.openStore(settings); // first: a bad store stops start-up before the node joins
     metrics = new NodeMetrics(id, userMeters);
     clusterEvents = new ClusterEvents(id, listeners);
     events = new EventLog(id);
@@ -174,7 +175,7 @@ public final class RingleaderNode implements Closeable {
         threads.coordinatorThread);
 
     NodeServices parts = new NodeServices(id, settings, types, names, ring, waiter, membership, leadership, peers,
-        metrics, threads, history, events, session, timeouts, this::endSession, this::leaveAsync);
+        metrics, threads, history, events, session, timeouts, this::endSession, this::leaveAsync, disk);
     fence = parts.fence;
     replication = parts.replication;
     rebalancer = parts.rebalancer;
@@ -190,6 +191,7 @@ public final class RingleaderNode implements Closeable {
     ring.start();
     membership.addListener(coordinator::trigger);
     membership.addListener(new MemberLog(membership::members, events, clusterEvents));
+    FastFailover.endDeadPredecessor(client, paths, id, settings.clusterSecret(), peerAddress, settings.zk());
     StartupSteps.step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
     StartupSteps.step("cannot join the cluster", () -> handoff.join(settings.forwardTimeout().multipliedBy(4)));
     StartupSteps.step("cannot join the leader election", leadership::start);
@@ -220,6 +222,7 @@ public final class RingleaderNode implements Closeable {
   private CommitFence fence;
   private NameRegistry names;
   private FastFailover failover;
+  private dev.ringleader.supervisor.internal.replication.StateDisk disk;
 
   private void triggerCoordinator() {
     RingCoordinator c = coordinator;
@@ -335,6 +338,7 @@ public final class RingleaderNode implements Closeable {
     if (threads != null) {
       threads.shutdownNow();
     }
+    StartupSteps.closeQuietly(disk); // last: no write may reach a closed store
     if (started) {
       log.info("node {} stopped", settings.nodeId());
     }

@@ -45,6 +45,10 @@ public final class Settings {
   private final String requestType;
   private final Map<String, TypeLimits> typeLimits;
   private final PeerSettings peer;
+  private final StoreSettings store;
+
+  /** Where the node keeps its states: durability, the data directory (null: none), what to do with a corrupt store. */
+  record StoreSettings(Durability durability, java.nio.file.Path dataDir, boolean discardCorrupt) {}
 
   /**
    * The peer port and who may use it: the port (-1 before it is bound when 0 was asked), the address
@@ -88,7 +92,8 @@ public final class Settings {
       int workerThreads,
       String requestType,
       Map<String, TypeLimits> typeLimits,
-      PeerSettings peer) {
+      PeerSettings peer,
+      StoreSettings store) {
     this.cluster = cluster;
     this.nodeId = nodeId;
     this.host = host;
@@ -116,6 +121,7 @@ public final class Settings {
     this.requestType = requestType;
     this.typeLimits = typeLimits;
     this.peer = peer;
+    this.store = store;
   }
 
   /** Builds settings from flags, environment and (if named) a properties file; see the class comment. */
@@ -270,6 +276,21 @@ public final class Settings {
   /** The admin token, or null when admin actions are off on the client port. */
   String adminToken() {
     return peer.adminToken();
+  }
+
+  /** Where this node keeps the states it holds (setting {@code durability}, docs/durability.md). */
+  public Durability durability() {
+    return store.durability();
+  }
+
+  /** The node's data directory (setting {@code data-dir}); null when none was given. */
+  public java.nio.file.Path dataDir() {
+    return store.dataDir();
+  }
+
+  /** True when a corrupt state store is moved aside and the node starts empty (setting {@code store-corrupt=discard}). */
+  public boolean discardCorruptStore() {
+    return store.discardCorrupt();
   }
 
   /**

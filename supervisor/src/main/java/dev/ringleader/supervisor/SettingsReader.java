@@ -136,7 +136,8 @@ final class SettingsReader {
         r.integer("worker-threads", 2 * Runtime.getRuntime().availableProcessors(), 1, 1024),
         r.name("request-type", null),
         Map.copyOf(types),
-        peerSettings(r, host, port));
+        peerSettings(r, host, port),
+        storeSettings(r));
     if ((long) s.detachedLogLimit() * s.maxBodyBytes() > dev.ringleader.supervisor.internal.peer.PeerClient.MERGE_MAX_BYTES) {
       throw new SettingsException("invalid settings --detached-log-limit=" + s.detachedLogLimit() + " and --max-body-bytes="
           + s.maxBodyBytes() + ": a detached worker's changes (their product) must fit in one merge of at most "
@@ -179,6 +180,31 @@ final class SettingsReader {
       throw new SettingsException("invalid setting --crash-probe-ms=" + probe + ": must be 0 (off) or 20-10000");
     }
     return new Settings.PeerSettings(peerPort, advertise, secret, token, acl.equals("on"), Duration.ofMillis(probe));
+  }
+
+  private static Settings.StoreSettings storeSettings(Values r) {
+    Durability durability = r.choice("durability", Durability.class, Durability.MEMORY);
+    String dir = r.string("data-dir", null);
+    String corrupt = r.string("store-corrupt", "refuse");
+    if (!corrupt.equals("refuse") && !corrupt.equals("discard")) {
+      throw new SettingsException("invalid setting --store-corrupt=" + corrupt + ": must be refuse|discard");
+    }
+    if (durability != Durability.MEMORY && dir == null) {
+      throw new SettingsException("missing setting --data-dir: --durability=" + durability.name().toLowerCase(Locale.ROOT)
+          .replace('_', '-') + " keeps this node's states in a store under it");
+    }
+    Path path = null;
+    if (dir != null) {
+      try {
+        path = Path.of(dir).toAbsolutePath();
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new SettingsException("invalid setting --data-dir=" + dir + ": " + e.getMessage());
+      }
+      if (Files.exists(path) && !Files.isDirectory(path)) {
+        throw new SettingsException("invalid setting --data-dir=" + dir + ": not a directory");
+      }
+    }
+    return new Settings.StoreSettings(durability, path, corrupt.equals("discard"));
   }
 
   /** The cluster secret from --cluster-secret-file or --cluster-secret (one of them, not both). */
@@ -279,11 +305,11 @@ final class SettingsReader {
         return def;
       }
       try {
-        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
         StringBuilder allowed = new StringBuilder();
         for (E c : type.getEnumConstants()) {
-          allowed.append(allowed.length() == 0 ? "" : "|").append(c.name().toLowerCase(Locale.ROOT));
+          allowed.append(allowed.length() == 0 ? "" : "|").append(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         throw new SettingsException("invalid setting --" + name + "=" + v + ": must be " + allowed);
       }

@@ -39,4 +39,17 @@ final class StartupSteps {
       org.slf4j.LoggerFactory.getLogger(RingleaderNode.class).debug("closing {}", c, e);
     }
   }
+
+  /** The node's on-disk state store when its durability is not memory, else null; a bad store stops start-up with one line. */
+  static dev.ringleader.supervisor.internal.replication.StateDisk openStore(Settings settings) {
+    if (settings.durability() == Durability.MEMORY) {
+      return null;
+    }
+    try {
+      return dev.ringleader.supervisor.internal.replication.StateDisk.open(settings.dataDir(),
+          settings.durability() == Durability.DISK_FSYNC, settings.discardCorruptStore());
+    } catch (dev.ringleader.supervisor.internal.replication.StateDisk.UnusableException e) {
+      throw new StartupException(e.getMessage() + " (setting --data-dir)", e);
+    }
+  }
 }

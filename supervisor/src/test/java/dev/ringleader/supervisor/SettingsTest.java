@@ -46,6 +46,17 @@ class SettingsTest {
     assertTrue(Settings.of(Map.of("cluster-secret", SECRET, "id", "n", "crash-probe-ms", "0")).crashProbe().isZero());
     assertMessage("--crash-probe-ms=5: must be 0 (off) or 20-10000", Map.of("cluster-secret", SECRET, "id", "n",
         "crash-probe-ms", "5"));
+    assertEquals(Durability.MEMORY, s.durability());
+    assertEquals(Durability.DISK_FSYNC, Settings.of(Map.of("cluster-secret", SECRET, "id", "n", "durability",
+        "disk-fsync", "data-dir", dir.toString())).durability());
+    assertMessage("missing setting --data-dir: --durability=disk", Map.of("cluster-secret", SECRET, "id", "n",
+        "durability", "disk"));
+    assertMessage("--durability=tape: must be memory|disk|disk-fsync", Map.of("cluster-secret", SECRET, "id", "n",
+        "durability", "tape"));
+    assertMessage("--data-dir=" + file + ": not a directory", Map.of("cluster-secret", SECRET, "id", "n",
+        "durability", "disk", "data-dir", file.toString()));
+    assertMessage("--store-corrupt=ignore: must be refuse|discard", Map.of("cluster-secret", SECRET, "id", "n",
+        "store-corrupt", "ignore"));
     assertMessage("--crash-probe-ms=20000", Map.of("cluster-secret", SECRET, "id", "n", "crash-probe-ms", "20000"));
     assertTrue(!Settings.of(Map.of("cluster-secret", SECRET, "id", "n")).toString().contains(SECRET),
         "the secret is never printed");

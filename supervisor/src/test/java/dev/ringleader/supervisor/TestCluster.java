@@ -197,6 +197,11 @@ final class TestCluster implements AutoCloseable {
     return start(id, connectString(), freePort(), Map.of());
   }
 
+  /** Starts a node with settings of its own on top of the cluster's (e.g. its {@code data-dir}). */
+  RingleaderNode start(String id, Map<String, String> own) {
+    return start(id, connectString(), freePort(), own);
+  }
+
   String connectString() {
     return ensemble != null ? ensemble.getConnectString() : zk.getConnectString();
   }

@@ -251,10 +251,19 @@ public final class Replication {
 
   // ---- scenario 4: the newest copy before an activation ----------------------------------------
 
-  /** The newest copy among this node's store and the other nodes of the preference list; may be null. */
+  /**
+   * The newest copy among this node's store and the other nodes of the preference list (with a
+   * durability on disk: every other member, since after a restart of the whole cluster the newest
+   * copy may be on a node the ring no longer lists for the key, docs/durability.md); may be null.
+   */
   public CompletableFuture<StoredState> latest(WorkerKey key) {
     List<CompletableFuture<StoredState>> asks = new ArrayList<>();
-    for (String node : backups(ring.current().ring(), key)) {
+    java.util.Collection<String> holders = settings.durability() == dev.ringleader.supervisor.Durability.MEMORY
+        ? backups(ring.current().ring(), key) : membership.members().keySet();
+    for (String node : holders) {
+      if (node.equals(self)) {
+        continue;
+      }
       Member m = membership.members().get(node);
       if (m == null) {
         continue;

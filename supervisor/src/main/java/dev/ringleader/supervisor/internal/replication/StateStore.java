@@ -16,9 +16,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * another node would make a change its client was told failed live on there (docs/replication.md
  * scenario 2e). {@code pending} holds one entry per commit being copied: at most one per live
  * activation (a worker commits one change at a time), so it is bounded by the activations.
+ *
+ * <p>With a {@link StateDisk} (durability {@code disk} or {@code disk-fsync}) every change of a key's
+ * copy is written through to disk inside that key's lock, before the change is visible or
+ * acknowledged; a write that fails leaves the copy unchanged and fails the caller.
  */
 public final class StateStore {
   private final Map<WorkerKey, StoredState> states = new ConcurrentHashMap<>();
+  /** Null with durability {@code memory}. */
+  private final StateDisk disk;
+
+  /** A store in memory only. */
+  public StateStore() {
+    this(null);
+  }
+
+  /** A store that writes through to {@code disk} (null: memory only) and starts with what it holds. */
+  public StateStore(StateDisk disk) {
+    this.disk = disk;
+    if (disk != null) {
+      disk.forEach(states::put);
+    }
+  }
+
+  /** The key's new copy {@code next} (null: none), written to disk first when it changed. */
+  private StoredState kept(WorkerKey key, StoredState old, StoredState next) {
+    if (disk != null && next != old) {
+      disk.write(key, next);
+    }
+    return next;
+  }
   /** Per key, this node's own commit being copied to its backups, and the copy it replaced. */
   private final Map<WorkerKey, Pending> pending = new ConcurrentHashMap<>();
 
@@ -29,7 +56,7 @@ public final class StateStore {
    * (version, epoch, owner, incarnation); returns what is kept. Arrival order never decides.
    */
   public StoredState offer(WorkerKey key, StoredState next) {
-    return states.compute(key, (k, old) -> next.newerThan(old) ? next : old);
+    return states.compute(key, (k, old) -> kept(k, old, next.newerThan(old) ? next : old));
   }
 
   public StoredState get(WorkerKey key) {
@@ -61,7 +88,7 @@ public final class StateStore {
       if (!next.newerThan(old)) {
         return old;
       }
-      StoredState kept = next;
+      StoredState kept = kept(k, old, next);
       pending.put(k, new Pending(next, before));
       return kept;
     });
@@ -82,17 +109,17 @@ public final class StateStore {
   public void commitRefused(WorkerKey key, StoredState commit, StoredState before) {
     states.compute(key, (k, old) -> {
       pending.computeIfPresent(k, (kk, p) -> p.commit() == commit ? null : p);
-      return old == commit ? before : old;
+      return old == commit ? kept(k, old, before) : old;
     });
   }
 
   public void remove(WorkerKey key) {
-    states.remove(key);
+    states.computeIfPresent(key, (k, old) -> kept(k, old, null));
   }
 
   /** Removes the key's copy if the given node committed it. */
   public void removeIfOwner(WorkerKey key, String owner) {
-    states.computeIfPresent(key, (k, old) -> owner.equals(old.owner()) ? null : old);
+    states.computeIfPresent(key, (k, old) -> kept(k, old, owner.equals(old.owner()) ? null : old));
   }
 
   /**
@@ -104,7 +131,7 @@ public final class StateStore {
     states.computeIfPresent(key, (k, old) -> {
       if (old.version() == version) {
         removed[0] = true;
-        return null;
+        return kept(k, old, null);
       }
       return old;
     });
@@ -120,7 +147,7 @@ public final class StateStore {
     states.computeIfPresent(key, (k, old) -> {
       if (old.sameCommit(commit)) {
         removed[0] = true;
-        return null;
+        return kept(k, old, null);
       }
       return old;
     });
