@@ -27,7 +27,7 @@ final class ChaosCommand {
     if (f.has("help")) {
       System.out.println("""
           chaos [--seed N] [--seconds 60] [--log-dir target/chaos-logs] [--jar <demo jar>]
-                [--nodes 5] [--players 40] [--clients 5] [--plan 10]
+                [--nodes 5] [--players 40] [--clients 5] [--durability memory|disk|disk-fsync] [--plan 10]
           One seeded run of the fault suite: ZooKeeper and the nodes from the jar behind fault proxies,
           one fault at a time (kill -9 + restart, SIGSTOP/SIGCONT, cut from ZooKeeper, cut from the peers,
           graceful restart) for --seconds, then heal, retry every unacknowledged reward, check.
@@ -48,7 +48,8 @@ final class ChaosCommand {
           Path.of(f.get("log-dir", "target/chaos-logs")));
       options = new ChaosOptions(seed, standard.faultTime(), jar, standard.logRoot(),
           f.integer("nodes", standard.nodes()), f.integer("players", standard.players()),
-          f.integer("clients", standard.clients()), standard.sessionTimeout(), standard.rewardDeadline());
+          f.integer("clients", standard.clients()), standard.sessionTimeout(), standard.rewardDeadline(),
+          f.get("durability", "memory"));
     } catch (IllegalArgumentException e) {
       System.err.println("chaos: " + e.getMessage());
       return 2;

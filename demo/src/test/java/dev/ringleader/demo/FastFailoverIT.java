@@ -27,12 +27,15 @@ class FastFailoverIT {
     return JSON.readTree(DemoProcesses.get(demo.url(via) + "/cluster")).path("leader").asText();
   }
 
-  private static List<String> idsOwnedBy(DemoProcesses demo, String via, String node, int n) throws Exception {
+  /** IDs of this run alone ({@code <run>-<i>}): a later phase never finds an earlier phase's scores. */
+  private static List<String> idsOwnedBy(DemoProcesses demo, String via, String node, int n, String run)
+      throws Exception {
     List<String> out = new ArrayList<>();
     for (int i = 0; out.size() < n && i < 5000; i++) {
-      String owner = JSON.readTree(DemoProcesses.get(demo.url(via) + "/cluster/owner/player/fo" + i)).path("owner").asText();
+      String id = run + "-" + i;
+      String owner = JSON.readTree(DemoProcesses.get(demo.url(via) + "/cluster/owner/player/" + id)).path("owner").asText();
       if (owner.equals(node)) {
-        out.add("fo" + i);
+        out.add(id);
       }
     }
     return out;
@@ -51,7 +54,7 @@ class FastFailoverIT {
       throws Exception {
     List<String> survivors = new ArrayList<>(demo.nodes.keySet());
     survivors.remove(victim);
-    List<String> ids = idsOwnedBy(demo, survivors.get(0), victim, 20);
+    List<String> ids = idsOwnedBy(demo, survivors.get(0), victim, 20, run);
     List<String> entries = survivors.stream().map(demo::url).toList();
     try (FailoverProbe probe = new FailoverProbe(ids, entries, 4, run)) {
       awaitAcknowledged(probe, 100);

@@ -105,13 +105,17 @@ final class ChaosCluster implements AutoCloseable {
       throw new IllegalStateException(node + " is already running");
     }
     int n = Integer.parseInt(node.substring(4));
-    List<String> args = List.of("node", "--id", node, "--port", Integer.toString(ports.get(node)),
+    List<String> args = new ArrayList<>(List.of("node", "--id", node, "--port", Integer.toString(ports.get(node)),
         "--cluster", cluster, "--zk", zkProxies.get(node).address(),
         "--peer-port", Integer.toString(peerPorts.get(node)), "--advertise-peer", inbound.get(node).address(),
         "--peer-bind-address", "127.0.0." + (10 + n), "--cluster-secret-file", secretFile.toString(),
         "--session-timeout-ms", Long.toString(options.sessionTimeout().toMillis()),
         "--replication", Integer.toString(ChaosOptions.REPLICATION),
-        "--min-nodes", Integer.toString(ChaosOptions.MIN_NODES), "--partition-mode", "available");
+        "--min-nodes", Integer.toString(ChaosOptions.MIN_NODES), "--partition-mode", "available"));
+    if (!options.durability().equals("memory")) {
+      // Each node keeps its store across its restarts (kill -9 included): docs/durability.md.
+      args.addAll(List.of("--durability", options.durability(), "--data-dir", logs.resolve(node + "-data").toString()));
+    }
     processes.put(node, launch(node, args));
   }
 

@@ -19,7 +19,7 @@ import java.time.Duration;
  * @param rewardDeadline how long a client retries one reward (same key) before calling it unknown
  */
 public record ChaosOptions(long seed, Duration faultTime, Path jar, Path logRoot, int nodes, int players,
-    int clients, Duration sessionTimeout, Duration rewardDeadline) {
+    int clients, Duration sessionTimeout, Duration rewardDeadline, String durability) {
 
   /** The nodes' replication factor and min-nodes (fixed: the cluster). */
   static final int REPLICATION = 2;
@@ -35,6 +35,9 @@ public record ChaosOptions(long seed, Duration faultTime, Path jar, Path logRoot
     if (nodes < 3 || nodes > 9) {
       throw new IllegalArgumentException("--nodes must be 3-9 (source addresses 127.0.0.11-19)");
     }
+    if (!java.util.Set.of("memory", "disk", "disk-fsync").contains(durability)) {
+      throw new IllegalArgumentException("--durability must be memory|disk|disk-fsync");
+    }
     if (players < 1 || players > 99) {
       throw new IllegalArgumentException("--players must be 1-99");
     }
@@ -48,7 +51,8 @@ public record ChaosOptions(long seed, Duration faultTime, Path jar, Path logRoot
 
   /** The run: 5 nodes, 40 players, 5 clients, a 3 s session, 40 s per reward. */
   public static ChaosOptions standard(long seed, Duration faultTime, Path jar, Path logRoot) {
-    return new ChaosOptions(seed, faultTime, jar, logRoot, 5, 40, 5, Duration.ofSeconds(3), Duration.ofSeconds(40));
+    return new ChaosOptions(seed, faultTime, jar, logRoot, 5, 40, 5, Duration.ofSeconds(3), Duration.ofSeconds(40),
+        "memory");
   }
 
   /** A player's ID: two digits, so that grepping the logs for one never matches another. */
