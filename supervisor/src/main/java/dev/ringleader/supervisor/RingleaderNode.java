@@ -191,7 +191,7 @@ public final class RingleaderNode implements Closeable {
     ring.start();
     membership.addListener(coordinator::trigger);
     membership.addListener(new MemberLog(membership::members, events, clusterEvents));
-    FastFailover.endDeadPredecessor(client, paths, id, settings.clusterSecret(), peerAddress, settings.zk());
+    FastFailover.endDeadPredecessor(client, paths, id, startedAt, settings.clusterSecret(), peers, settings.zk());
     StartupSteps.step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
     StartupSteps.step("cannot join the cluster", () -> handoff.join(settings.forwardTimeout().multipliedBy(4)));
     StartupSteps.step("cannot join the leader election", leadership::start);

@@ -89,7 +89,7 @@ final class TestCluster implements AutoCloseable {
   /** Per node started with {@link #startSplittable}: the loopback address its links to other nodes come from. */
   private final Map<String, String> peerAddresses = new LinkedHashMap<>();
   /** Per node: its own HTTP port's URL, which tests use (its advertised URL may be a proxy's). */
-  private final Map<String, String> directUrls = new HashMap<>();
+  private final Map<String, String> directUrls = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Starts a node whose ZooKeeper traffic goes through a {@link TcpProxy} that a test can cut. */
   RingleaderNode startBehindProxy(String id) throws IOException {
@@ -221,8 +221,10 @@ final class TestCluster implements AutoCloseable {
     s.putAll(own);
     RingleaderNode node = new RingleaderNode(Settings.of(s), types);
     node.start();
-    nodes.put(id, node);
+    // The URL first: load threads map the running nodes to URLs, and a restarted node has a new port
+    // (with the old URL still mapped, a client would dial the previous process's closed port).
     directUrls.put(id, "http://127.0.0.1:" + port);
+    nodes.put(id, node);
     return node;
   }
 

@@ -121,6 +121,10 @@ final class Activator {
         ? replication.latest(a.key)
         : CompletableFuture.completedFuture(store.get(a.key));
     newest.whenComplete((stored, err) -> {
+      if (err != null && ErrorResponses.unwrap(err) instanceof RingleaderException refused) {
+        local.fail(a, refused); // durability on disk: a member that may hold a newer copy did not answer
+        return;
+      }
       if (err != null) {
         log.warn("could not fetch the newest copy of {}: {}", a.key, err.toString());
       }

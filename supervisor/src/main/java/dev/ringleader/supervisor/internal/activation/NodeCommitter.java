@@ -85,7 +85,12 @@ final class NodeCommitter implements Committer {
                 Duration.ofSeconds(1), null)));
     return held.whenComplete((ok, refused) -> {
       if (refused == null) {
-        store.commitHeld(key, stored);
+        try {
+          store.commitHeld(key, stored); // with a durability on disk: written now, before the reply
+        } catch (RuntimeException diskFailed) {
+          store.commitRefused(key, stored, acknowledged); // not acknowledged: the worker rolls back
+          throw diskFailed;
+        }
       } else {
         // The worker rolls the change back; this node's own copy goes back to the last one it had
         // (acknowledged, with its own stamp): a later activation here must not start from a change

@@ -51,30 +51,30 @@ public final class FastFailover implements Closeable {
    * A restarted process's own step (docs/failover.md scenario 3): when a member znode with this
    * node's name is still held by an old session (its predecessor, killed), and that predecessor is
    * certainly gone, ends its session now instead of waiting out its timeout (no judge may be left to
-   * do it: the whole cluster may have been killed). Certainly gone: it advertised the peer address
-   * this process now holds, or that address refuses connections twice. Anything else (another live
-   * process with the same name, silence) is left to the usual wait.
+   * do it: the whole cluster may have been killed). Certainly gone: the process answering
+   * {@code IDENTIFY} at its advertised peer address is this very process (it holds that port now),
+   * or that address refuses twice. Anything else (another live process with this name answering,
+   * silence) is left to the usual wait. Called once the peer port is bound; bounded by a few seconds.
    */
-  public static void endDeadPredecessor(CuratorFramework client, ClusterPaths paths, String self, byte[] secret,
-      String ownPeerAddress, String zookeeper) {
+  public static void endDeadPredecessor(CuratorFramework client, ClusterPaths paths, String self, long incarnation,
+      byte[] secret, PeerClient peers, String zookeeper) {
     try {
       var registered = Membership.read(client, paths, self);
-      if (registered.isEmpty()) {
+      if (registered.isEmpty() || registered.get().member().peer() == null) {
         return;
       }
       dev.ringleader.registry.Member old = registered.get().member();
       long session = registered.get().session();
-      boolean gone = ownPeerAddress.equals(old.peer()) || (refusesTwice(old.peer()));
-      if (!gone) {
+      String why = gone(old.peer(), self, incarnation, peers);
+      if (why == null) {
         return;
       }
       var ticket = new SessionTickets(client, paths, self, secret).read(self, session);
       if (ticket.isPresent() && SessionTickets.end(zookeeper, ticket.get(), Duration.ofSeconds(3))
           == SessionTickets.Ended.ENDED) {
         org.slf4j.LoggerFactory.getLogger(FastFailover.class).info("node {}: ended the session 0x{} of its previous "
-            + "process (incarnation {}, gone: {}) instead of waiting for it to expire", self,
-            Long.toHexString(session), old.startedAt(), ownPeerAddress.equals(old.peer())
-                ? "this process holds its peer address " + ownPeerAddress : "its peer port refuses connections");
+            + "process (incarnation {}: {}) instead of waiting for it to expire", self, Long.toHexString(session),
+            old.startedAt(), why);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -83,25 +83,22 @@ public final class FastFailover implements Closeable {
     }
   }
 
-  private static boolean refusesTwice(String address) throws InterruptedException {
-    if (address == null) {
-      return false;
-    }
-    for (int i = 0; i < 2; i++) {
-      try (java.net.Socket s = new java.net.Socket()) {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon).replace("[", "").replace("]", "");
-        s.connect(new java.net.InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), 500);
-        return false; // something listens there
-      } catch (java.net.SocketTimeoutException silent) {
-        return false;
-      } catch (java.io.IOException refused) {
-        if (!(refused instanceof java.net.ConnectException)) {
-          return false;
+  /** Why the process that advertised {@code address} is gone, or null when that is not certain. */
+  private static String gone(String address, String self, long incarnation, PeerClient peers) throws Exception {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try {
+        var r = peers.send(address, dev.ringleader.supervisor.internal.peer.PeerRequest.of(
+            dev.ringleader.supervisor.internal.peer.PeerOp.IDENTIFY, null), Duration.ofMillis(500)).get();
+        var id = dev.ringleader.supervisor.internal.node.Json.MAPPER.readTree(r.body());
+        return r.status() == 200 && self.equals(id.path("node").asText()) && id.path("incarnation").asLong() == incarnation
+            ? "this process answers at its peer address " + address : null;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!CrashDetector.refused(e.getCause())) {
+          return null; // silence, or a failed handshake: not certain
         }
       }
       Thread.sleep(50); // the second connect, a little later: the evidence is two refusals in a row
     }
-    return true;
+    return "its peer port " + address + " refuses connections";
   }
 }

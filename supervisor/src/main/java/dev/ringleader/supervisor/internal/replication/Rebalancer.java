@@ -103,7 +103,9 @@ public final class Rebalancer {
           outgoing.computeIfAbsent(node, n -> new ArrayList<>()).add(ReplicaCopy.of(key, s));
         }
       }
-      if (!prefs.contains(self) && !live.test(key)) {
+      // Dropped only when the new list is full: a ring smaller than R (the last nodes of a cluster
+      // that stops) keeps every copy where it is, so a node that never returns takes no key with it.
+      if (!prefs.contains(self) && !live.test(key) && prefs.size() >= settings.replication()) {
         toDrop.put(key, s);
       }
     }

@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class Replication {
   private static final Logger log = LoggerFactory.getLogger(Replication.class);
   public static final int BATCH = 256;
-  private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
 
   private final String self;
   private final Settings settings;
@@ -52,6 +51,7 @@ public final class Replication {
   private final PeerClient peers;
   private final StateStore store;
   private final NodeMetrics metrics;
+  private final NewestCopy newest;
   /** Runs first on the thread that handles each received batch; a hook for tests, a no-op otherwise. */
   private volatile Runnable batchHook = () -> {};
 
@@ -65,6 +65,7 @@ public final class Replication {
     this.peers = peers;
     this.store = store;
     this.metrics = metrics;
+    this.newest = new NewestCopy(self, settings, ring, membership, peers, store);
   }
 
   /** Tests: {@code hook} runs first on the thread that handles each received batch. */
@@ -251,48 +252,9 @@ public final class Replication {
 
   // ---- scenario 4: the newest copy before an activation ----------------------------------------
 
-  /**
-   * The newest copy among this node's store and the other nodes of the preference list (with a
-   * durability on disk: every other member, since after a restart of the whole cluster the newest
-   * copy may be on a node the ring no longer lists for the key, docs/durability.md); may be null.
-   */
+  /** The newest copy of {@code key} before an activation ({@link NewestCopy}); may be null. */
   public CompletableFuture<StoredState> latest(WorkerKey key) {
-    List<CompletableFuture<StoredState>> asks = new ArrayList<>();
-    java.util.Collection<String> holders = settings.durability() == dev.ringleader.supervisor.Durability.MEMORY
-        ? backups(ring.current().ring(), key) : membership.members().keySet();
-    for (String node : holders) {
-      if (node.equals(self)) {
-        continue;
-      }
-      Member m = membership.members().get(node);
-      if (m == null) {
-        continue;
-      }
-      asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.FETCH, key, -1, null), FETCH_TIMEOUT)
-          .thenApply(r -> r.status() == 200 ? read(r.body()) : null)
-          .exceptionally(e -> null));
-    }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      StoredState best = store.get(key);
-      for (CompletableFuture<StoredState> a : asks) {
-        StoredState s = a.join();
-        if (s != null && s.newerThan(best)) {
-          best = s;
-        }
-      }
-      if (best != null) {
-        store.offer(key, best);
-      }
-      return best;
-    });
-  }
-
-  private static StoredState read(String body) {
-    try {
-      return Json.MAPPER.readValue(body, StoredState.class);
-    } catch (Exception e) {
-      throw new IllegalStateException("unreadable copy: " + e.getMessage(), e);
-    }
+    return newest.latest(key);
   }
 
   // ---- the receiving side ------------------------------------------------------------------------
@@ -387,7 +349,12 @@ public final class Replication {
         if (c.type() == null || c.id() == null || c.state() == null || !WorkerIds.valid(c.id())) {
           return ErrorResponses.of(Failure.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");
         }
-        store.offer(c.key(), c.stored());
+        try {
+          store.offer(c.key(), c.stored());
+        } catch (IllegalStateException diskFailed) {
+          return ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING, diskFailed.getMessage()
+              + "; the batch was kept only up to that copy", Duration.ofSeconds(1), null));
+        }
         kept++;
       } catch (Exception e) {
         return ErrorResponses.of(Failure.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");

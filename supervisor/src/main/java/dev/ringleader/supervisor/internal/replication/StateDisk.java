@@ -92,12 +92,21 @@ public final class StateDisk implements Closeable {
     }
     Options options = new Options().setCreateIfMissing(true).setParanoidChecks(true)
         .setCompressionType(CompressionType.LZ4_COMPRESSION).setKeepLogFileNum(2).setMaxManifestFileSize(8 << 20);
+    RocksDB db = null;
     try {
-      return new StateDisk(dir, options, RocksDB.open(options, dir.toString()), sync);
+      db = RocksDB.open(options, dir.toString());
+      java.util.Map<WorkerKey, StoredState> recovered = scan(db, dir); // a corrupt block stops start-up here
+      StateDisk disk = new StateDisk(dir, options, db, sync); // starts the sync timer: only once all is read
+      disk.recovered = recovered;
+      return disk;
     } catch (RocksDBException e) {
+      if (db != null) {
+        db.close();
+      }
       Status.Code code = e.getStatus() == null ? null : e.getStatus().getCode();
-      boolean corrupt = code == Status.Code.Corruption || String.valueOf(e.getMessage()).contains("orrupt");
+      boolean corrupt = code == Status.Code.Corruption;
       if (corrupt && discardCorrupt) {
+        options.close();
         Path aside = dataDir.resolve("states.corrupt-" + System.currentTimeMillis());
         try {
           Files.move(dir, aside);
@@ -105,7 +114,6 @@ public final class StateDisk implements Closeable {
               + "from its peers", dir, e.getMessage(), aside);
           return open(dataDir, sync, false);
         } catch (java.io.IOException move) {
-          options.close();
           throw new UnusableException("the state store " + dir + " is corrupt and cannot be moved aside: " + move, e);
         }
       }
@@ -137,8 +145,12 @@ public final class StateDisk implements Closeable {
     }
   }
 
-  /** Every copy on disk, in key order (recovery at start-up). An unreadable entry is skipped and logged. */
-  void forEach(BiConsumer<WorkerKey, StoredState> each) {
+  /** What the store held when it was opened; handed to the {@link StateStore} once. */
+  private java.util.Map<WorkerKey, StoredState> recovered = java.util.Map.of();
+
+  /** Every copy on disk, read at open; an unreadable entry is skipped and logged, a corrupt block throws. */
+  private static java.util.Map<WorkerKey, StoredState> scan(RocksDB db, Path dir) throws RocksDBException {
+    java.util.Map<WorkerKey, StoredState> out = new java.util.HashMap<>();
     try (RocksIterator it = db.newIterator()) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         WorkerKey key = key(it.key());
@@ -147,9 +159,18 @@ public final class StateDisk implements Closeable {
           log.warn("skipping an unreadable entry of the state store {}", dir);
           continue;
         }
-        each.accept(key, s);
+        out.put(key, s);
       }
+      it.status(); // the scan ended at the end, not at a corrupt block: throws otherwise
     }
+    return out;
+  }
+
+  /** The copies read at open (recovery at start-up), once: later calls get none. */
+  synchronized void forEach(BiConsumer<WorkerKey, StoredState> each) {
+    java.util.Map<WorkerKey, StoredState> r = recovered;
+    recovered = java.util.Map.of();
+    r.forEach(each);
   }
 
   private void syncIfDirty() {
@@ -159,6 +180,7 @@ public final class StateDisk implements Closeable {
         db.syncWal();
       }
     } catch (RocksDBException e) {
+      dirty.set(true); // not synced: try again on the next tick
       log.warn("cannot sync the state store log {}: {}", dir, e.getMessage());
     } finally {
       gate.readLock().unlock();

@@ -19,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>With a {@link StateDisk} (durability {@code disk} or {@code disk-fsync}) every change of a key's
  * copy is written through to disk inside that key's lock, before the change is visible or
- * acknowledged; a write that fails leaves the copy unchanged and fails the caller.
+ * acknowledged; a write that fails leaves the copy unchanged and fails the caller. This node's own
+ * commit goes to disk only once its backups hold it ({@link #commitHeld}): a restarted node never
+ * recovers a commit that was not acknowledged, and a refused one never touched the disk.
  */
 public final class StateStore {
   private final Map<WorkerKey, StoredState> states = new ConcurrentHashMap<>();
@@ -88,15 +90,21 @@ public final class StateStore {
       if (!next.newerThan(old)) {
         return old;
       }
-      StoredState kept = kept(k, old, next);
       pending.put(k, new Pending(next, before));
-      return kept;
+      return next; // the heap only: on disk, an own commit is written once it is held (commitHeld)
     });
   }
 
-  /** The backups hold this node's commit {@code commit}: other nodes may now see it. */
+  /**
+   * The backups hold this node's commit {@code commit}: other nodes may now see it, and it is written
+   * to disk (before the client's acknowledgement). A disk write that fails leaves it pending and fails
+   * the caller, who then refuses the commit ({@link #commitRefused}).
+   */
   public void commitHeld(WorkerKey key, StoredState commit) {
     states.compute(key, (k, s) -> {
+      if (s == commit && disk != null) {
+        disk.write(k, commit);
+      }
       pending.computeIfPresent(k, (kk, p) -> p.commit() == commit ? null : p);
       return s;
     });
@@ -104,12 +112,13 @@ public final class StateStore {
 
   /**
    * This node's commit {@code commit} was refused: its copy goes back to {@code before} (unless a
-   * newer copy arrived meanwhile) and it is no longer pending, in one step under the key's lock.
+   * newer copy arrived meanwhile) and it is no longer pending, in one step under the key's lock. The
+   * disk never had it (see {@link #offerOwn}), so only the heap changes.
    */
   public void commitRefused(WorkerKey key, StoredState commit, StoredState before) {
     states.compute(key, (k, old) -> {
       pending.computeIfPresent(k, (kk, p) -> p.commit() == commit ? null : p);
-      return old == commit ? kept(k, old, before) : old;
+      return old == commit ? before : old;
     });
   }
 

@@ -34,8 +34,13 @@ class StateDiskTest {
       store.offer(c, copy(1, "node3", 1));
       store.removeIfOwner(c, "node3"); // compaction: a copy no longer needed here goes from disk too
       StoredState v6 = copy(6, "node1", 60);
-      store.offerOwn(b, v6, store.get(b)); // an own commit, then refused: rolled back on disk as in memory
+      store.offerOwn(b, v6, store.get(b)); // an own commit, then refused: it never reaches the disk
       store.commitRefused(b, v6, copy(4, "node2", 4));
+      WorkerKey d = new WorkerKey("counter", "d");
+      store.offerOwn(d, copy(1, "node1", 1), null);
+      store.commitHeld(d, store.get(d)); // held: on disk
+      WorkerKey e = new WorkerKey("counter", "e");
+      store.offerOwn(e, copy(1, "node1", 1), null); // never held (the process dies here): not on disk
     }
     try (StateDisk disk = StateDisk.open(dir, false, false)) {
       StateStore store = new StateStore(disk);
@@ -43,6 +48,8 @@ class StateDiskTest {
       assertEquals(5, store.get(a).state().get("total").asLong());
       assertEquals(4, store.get(b).version(), "the refused commit was rolled back on disk");
       assertNull(store.get(c), "the dropped copy is gone from disk");
+      assertEquals(1, store.get(new WorkerKey("counter", "d")).version(), "a held own commit is on disk");
+      assertNull(store.get(new WorkerKey("counter", "e")), "an own commit never held is not recovered");
     }
   }
 

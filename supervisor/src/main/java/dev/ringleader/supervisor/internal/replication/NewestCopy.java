@@ -1,0 +1,110 @@
+package dev.ringleader.supervisor.internal.replication;
+
+import dev.ringleader.registry.Member;
+import dev.ringleader.registry.Membership;
+import dev.ringleader.registry.RingStore;
+import dev.ringleader.supervisor.Settings;
+import dev.ringleader.supervisor.internal.failure.Failure;
+import dev.ringleader.supervisor.internal.failure.RingleaderException;
+import dev.ringleader.supervisor.internal.node.Json;
+import dev.ringleader.supervisor.internal.peer.PeerClient;
+import dev.ringleader.supervisor.internal.peer.PeerOp;
+import dev.ringleader.supervisor.internal.peer.PeerRequest;
+import dev.ringleader.worker.WorkerKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Scenario 4 of docs/replication.md: before a worker starts, the newest copy of its state among this
+ * node's store and the nodes that may hold one: the preference list, or with a durability on disk
+ * every member (docs/durability.md 5).
+ */
+final class NewestCopy {
+  private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
+
+  private final String self;
+  private final Settings settings;
+  private final RingStore ring;
+  private final Membership membership;
+  private final PeerClient peers;
+  private final StateStore store;
+
+  NewestCopy(String self, Settings settings, RingStore ring, Membership membership, PeerClient peers,
+      StateStore store) {
+    this.self = self;
+    this.settings = settings;
+    this.ring = ring;
+    this.membership = membership;
+    this.peers = peers;
+    this.store = store;
+  }
+
+  private List<String> backups(WorkerKey key) {
+    List<String> prefs = new ArrayList<>(ring.current().ring().preferenceList(key.type(), key.id(),
+        settings.replication()));
+    prefs.remove(self);
+    return prefs;
+  }
+
+  /**
+   * The newest copy among this node's store and the other nodes of the preference list (with a
+   * durability on disk: every other member, since after a restart of the whole cluster the newest
+   * copy may be on a node the ring no longer lists for the key, docs/durability.md); may be null.
+   */
+  CompletableFuture<StoredState> latest(WorkerKey key) {
+    List<CompletableFuture<StoredState>> asks = new ArrayList<>();
+    boolean onDisk = settings.durability() != dev.ringleader.supervisor.Durability.MEMORY;
+    java.util.Collection<String> holders = onDisk ? membership.members().keySet() : backups(key);
+    java.util.Set<String> silent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    for (String node : holders) {
+      if (node.equals(self)) {
+        continue;
+      }
+      Member m = membership.members().get(node);
+      if (m == null) {
+        continue;
+      }
+      asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.FETCH, key, -1, null), FETCH_TIMEOUT)
+          .thenApply(r -> {
+            if (r.status() != 200 && r.status() != Failure.NOT_FOUND.status) {
+              silent.add(node);
+            }
+            return r.status() == 200 ? read(r.body()) : null;
+          })
+          .exceptionally(e -> {
+            silent.add(node);
+            return null;
+          }));
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      if (onDisk && !silent.isEmpty()) {
+        // On disk a member may hold the only newest copy (docs/durability.md 5): starting without its
+        // answer could build on an older one. Retryable; a member that is gone leaves the membership.
+        throw new RingleaderException(Failure.NOT_SERVING, "member(s) " + silent + " did not answer the fetch of "
+            + key + " and may hold a newer copy (durability " + settings.durability().name().toLowerCase(
+                java.util.Locale.ROOT).replace('_', '-') + "); retry shortly", Duration.ofSeconds(1), null);
+      }
+      StoredState best = store.get(key);
+      for (CompletableFuture<StoredState> a : asks) {
+        StoredState s = a.join();
+        if (s != null && s.newerThan(best)) {
+          best = s;
+        }
+      }
+      if (best != null) {
+        store.offer(key, best);
+      }
+      return best;
+    });
+  }
+
+  private static StoredState read(String body) {
+    try {
+      return Json.MAPPER.readValue(body, StoredState.class);
+    } catch (Exception e) {
+      throw new IllegalStateException("unreadable copy: " + e.getMessage(), e);
+    }
+  }
+}
