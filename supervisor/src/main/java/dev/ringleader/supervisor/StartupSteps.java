@@ -43,6 +43,10 @@ final class StartupSteps {
   /** The node's on-disk state store when its durability is not memory, else null; a bad store stops start-up with one line. */
   static dev.ringleader.supervisor.internal.replication.StateDisk openStore(Settings settings) {
     if (settings.durability() == Durability.MEMORY) {
+      if (settings.dataDir() != null) {
+        org.slf4j.LoggerFactory.getLogger(RingleaderNode.class).warn("--data-dir={} is not used: --durability is "
+            + "memory (set --durability disk or disk-fsync to keep states there)", settings.dataDir());
+      }
       return null;
     }
     try {
