@@ -83,22 +83,17 @@ final class FailoverProbe implements AutoCloseable {
    */
   Map<String, Double> awaitBack(long killedAtNanos, Duration limit) throws InterruptedException {
     Map<String, Double> back = new ConcurrentHashMap<>();
-    long deadline = killedAtNanos + limit.toNanos();
-    int round = 0;
-    while (back.size() < ids.size() && System.nanoTime() < deadline) {
-      long roundStart = System.nanoTime();
-      String url = entries.get(round++ % entries.size());
+    int[] round = {0};
+    Duration left = limit.minusNanos(System.nanoTime() - killedAtNanos);
+    Poll.until(left, Duration.ofMillis(50), () -> {
+      String url = entries.get(round[0]++ % entries.size());
       ids.parallelStream().filter(id -> !back.containsKey(id)).forEach(id -> {
-        String body = DemoProcesses.get(url + "/workers/player/" + id);
-        if (body != null) {
+        if (DemoProcesses.get(url + "/workers/player/" + id) != null) {
           back.putIfAbsent(id, (System.nanoTime() - killedAtNanos) / 1e9);
         }
       });
-      long left = Duration.ofMillis(50).toNanos() - (System.nanoTime() - roundStart);
-      if (left > 0) {
-        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000)); // the poll period, not a wait for a condition
-      }
-    }
+      return back.size() == ids.size();
+    });
     return back;
   }
 

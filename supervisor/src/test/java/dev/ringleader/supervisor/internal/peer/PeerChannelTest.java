@@ -206,9 +206,10 @@ class PeerChannelTest {
   }
 
   /**
-   * A raw connection whose client side of the handshake is done by hand, up to its PROOF, which is
-   * held {@code holdProofMs} after the CHALLENGE arrived (a leg held by the network: the subject of
-   * a test, not a wait for a condition). The WELCOME (or the close) is the caller's to read.
+   * A raw connection whose client side of the handshake is done by hand, up to its PROOF, which goes
+   * out {@code holdProofMs} after the CHALLENGE arrived, from the test's timer (a leg held by the
+   * network). Returns at once; the WELCOME (or the close) is the caller's to read, within the
+   * socket's 10 s read timeout.
    */
   private Socket handshake(String name, long holdProofMs) throws Exception {
     Socket s = new Socket("127.0.0.1", port);
@@ -219,12 +220,20 @@ class PeerChannelTest {
     long c0 = PeerAuth.monotonicMillis();
     s.getOutputStream().write(bytes(PeerAuth.hello(io.netty.buffer.Unpooled.buffer().alloc(), name, nonce, c0)));
     PeerAuth.Challenge challenge = PeerAuth.readChallenge(frame(in));
+    Runnable proof = () -> {
+      long c2 = PeerAuth.monotonicMillis();
+      try {
+        s.getOutputStream().write(bytes(PeerAuth.proof(io.netty.buffer.Unpooled.buffer().alloc(), c2,
+            auth.clientProof(challenge.nonce(), nonce, name, challenge.node(), c0, c2))));
+      } catch (java.io.IOException e) {
+        // the server closed first: the caller's read sees it
+      }
+    };
     if (holdProofMs > 0) {
-      Thread.sleep(holdProofMs);
+      timer.schedule(proof, holdProofMs, TimeUnit.MILLISECONDS);
+    } else {
+      proof.run();
     }
-    long c2 = PeerAuth.monotonicMillis();
-    s.getOutputStream().write(bytes(PeerAuth.proof(io.netty.buffer.Unpooled.buffer().alloc(), c2,
-        auth.clientProof(challenge.nonce(), nonce, name, challenge.node(), c0, c2))));
     return s;
   }
 
