@@ -198,7 +198,8 @@ public final class RingleaderNode implements Closeable {
     failover = new FastFailover(id, client, paths, settings.clusterSecret(), settings.zk(), settings.crashProbe(),
         membership, leadership, peers, session::zookeeperConnected, events, metrics, threads);
     StartupSteps.step("cannot write the session ticket", failover::start);
-    session.start(new PauseDetector(client, paths.root(), settings.sessionTimeout(), events, id));
+    session.start(new PauseDetector(client, paths.root(), paths.ring(), () -> ring.current().version(),
+        settings.sessionTimeout(), events, id));
     resolver.start(threads.timers);
     metrics.nodeGauges(local::liveCount, local.detachedActivations()::detachedCount, () -> ring.current().epoch(),
         () -> membership.members().size(), leadership::isLeader, session::zookeeperConnected,

@@ -67,11 +67,11 @@ public final class CrashDetector implements Closeable {
   /** Per member (node name): refused probes in a row, for its current incarnation. */
   private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
   /** Members with a probe in flight: at most one each. */
-  private final Map<String, Boolean> probing = new ConcurrentHashMap<>();
+  private final java.util.Set<String> probing = ConcurrentHashMap.newKeySet();
   /** Sessions this node has ended already, so each is judged once; pruned to the members' sessions. */
-  private final Map<Long, Boolean> judged = new ConcurrentHashMap<>();
+  private final java.util.Set<Long> judged = ConcurrentHashMap.newKeySet();
   /** Sessions found without a ticket (logged once each); pruned to the members' sessions. */
-  private final Map<Long, Boolean> noTicket = new ConcurrentHashMap<>();
+  private final java.util.Set<Long> noTicket = ConcurrentHashMap.newKeySet();
   private volatile State state = State.LATENT;
   private ScheduledFuture<?> ticks;
   private long leaderReadAt;
@@ -115,12 +115,12 @@ public final class CrashDetector implements Closeable {
         }
         sessions.add(e.get().session());
         if (e.get().member().peer() != null && watches(node, members)
-            && probing.putIfAbsent(node, Boolean.TRUE) == null) {
+            && probing.add(node)) {
           probe(e.get());
         }
       }
-      judged.keySet().removeIf(s -> !sessions.contains(s)); // bounded by the members
-      noTicket.keySet().removeIf(s -> !sessions.contains(s));
+      judged.removeIf(s -> !sessions.contains(s)); // bounded by the members
+      noTicket.removeIf(s -> !sessions.contains(s));
       refusals.keySet().removeIf(n -> !members.containsKey(n));
     } catch (RuntimeException e) {
       log.warn("crash detector of {}: {}", self, e.toString());
@@ -159,14 +159,14 @@ public final class CrashDetector implements Closeable {
   }
 
   private void verdict(Member m, long session, PeerResponse r, Throwable e) {
-    if (state != State.STARTED || session == 0 || judged.containsKey(session)) {
+    if (state != State.STARTED || session == 0 || judged.contains(session)) {
       return;
     }
     if (e == null) {
       metrics.crashProbe("answered");
       refusals.remove(m.node());
       JsonNode id = r.status() == 200 ? read(r.body()) : null;
-      if (id != null && (!m.node().equals(id.path("node").asText()) || id.path("incarnation").asLong() != m.startedAt())) {
+      if (id != null && !identifies(r, m.node(), m.startedAt())) {
         crashed(m, session, "new_incarnation", "another process answers at its peer address " + m.peer() + " (node "
             + id.path("node").asText() + ", incarnation " + id.path("incarnation").asLong() + ")");
       }
@@ -190,12 +190,12 @@ public final class CrashDetector implements Closeable {
     if (now.isEmpty() || now.get().session() != session || now.get().member().startedAt() != m.startedAt()) {
       return; // the member znode changed meanwhile (a restarted process registered): judge the new one afresh
     }
-    judged.put(session, Boolean.TRUE);
+    judged.add(session);
     try {
       Optional<SessionTickets.Ticket> ticket = tickets.read(m.node(), session);
       if (ticket.isEmpty()) {
         judged.remove(session); // its ticket may not be written yet: look again on the next evidence
-        if (noTicket.putIfAbsent(session, Boolean.TRUE) != null) {
+        if (!noTicket.add(session)) {
           return; // said once
         }
         log.warn("node {} (incarnation {}) looks crashed ({}), but it has no session ticket (yet): its session "
@@ -265,6 +265,12 @@ public final class CrashDetector implements Closeable {
       }
     }
     return false;
+  }
+
+  /** True when an {@code IDENTIFY} answer comes from process {@code incarnation} of node {@code node}. */
+  static boolean identifies(PeerResponse r, String node, long incarnation) {
+    JsonNode id = r.status() == 200 ? read(r.body()) : null;
+    return id != null && node.equals(id.path("node").asText()) && id.path("incarnation").asLong() == incarnation;
   }
 
   private static JsonNode read(String body) {

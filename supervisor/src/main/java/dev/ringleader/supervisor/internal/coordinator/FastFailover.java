@@ -89,9 +89,8 @@ public final class FastFailover implements Closeable {
       try {
         var r = peers.send(address, dev.ringleader.supervisor.internal.peer.PeerRequest.of(
             dev.ringleader.supervisor.internal.peer.PeerOp.IDENTIFY, null), Duration.ofMillis(500)).get();
-        var id = dev.ringleader.supervisor.internal.node.Json.MAPPER.readTree(r.body());
-        return r.status() == 200 && self.equals(id.path("node").asText()) && id.path("incarnation").asLong() == incarnation
-            ? "this process answers at its peer address " + address : null;
+        return CrashDetector.identifies(r, self, incarnation) ? "this process answers at its peer address " + address
+            : null;
       } catch (java.util.concurrent.ExecutionException e) {
         if (!CrashDetector.refused(e.getCause())) {
           return null; // silence, or a failed handshake: not certain

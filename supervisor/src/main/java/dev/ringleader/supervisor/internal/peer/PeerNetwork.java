@@ -81,7 +81,7 @@ public final class PeerNetwork implements Closeable {
       return h != null ? h.handle(request, from, deadlineNanos) : CompletableFuture.completedFuture(
           ErrorResponses.of(Failure.NOT_SERVING, "this node is starting; retry shortly"));
     };
-    server = new PeerServer(self, auth, () -> answering, refusals);
+    server = new PeerServer(self, auth, answering, refusals);
     this.port = server.bind(group, host, port);
     client = new PeerClient(self, auth, group, bindAddress, timeouts);
     return this.port;

@@ -44,11 +44,11 @@ final class PeerServer {
 
   private final String self;
   private final PeerAuth auth;
-  private final java.util.function.Supplier<PeerHandler> handler;
+  private final PeerHandler handler;
   private final RefusalLog refusals;
   private Channel listener;
 
-  PeerServer(String self, PeerAuth auth, java.util.function.Supplier<PeerHandler> handler, RefusalLog refusals) {
+  PeerServer(String self, PeerAuth auth, PeerHandler handler, RefusalLog refusals) {
     this.self = self;
     this.auth = auth;
     this.handler = handler;

@@ -30,12 +30,13 @@ final class PeerServerRequests extends ChannelInboundHandlerAdapter {
   private final String peer;
   /** This node's monotonic ms minus the peer's (an upper bound; see PeerServer.Handshake). */
   private final long offsetMillis;
-  private final java.util.function.Supplier<PeerHandler> handler;
+  /** Never null: {@link PeerNetwork}'s, which answers 503 itself while the node is not wired yet. */
+  private final PeerHandler handler;
   private final PeerServer.RefusalLog refusals;
   private final AtomicInteger inFlight = new AtomicInteger();
   private Flusher out;
 
-  PeerServerRequests(String peer, long offsetMillis, java.util.function.Supplier<PeerHandler> handler,
+  PeerServerRequests(String peer, long offsetMillis, PeerHandler handler,
       PeerServer.RefusalLog refusals) {
     this.peer = peer;
     this.offsetMillis = offsetMillis;
@@ -75,10 +76,8 @@ final class PeerServerRequests extends ChannelInboundHandlerAdapter {
     }
     long deadlineNanos = System.nanoTime() + (deadlineMillis - now) * 1_000_000L;
     CompletableFuture<Answer> answer;
-    PeerHandler h = handler.get();
     try {
-      answer = h != null ? h.handle(in.request(), peer, deadlineNanos) : CompletableFuture.completedFuture(
-          ErrorResponses.of(Failure.NOT_SERVING, "this node is starting; retry shortly"));
+      answer = handler.handle(in.request(), peer, deadlineNanos);
     } catch (RuntimeException e) {
       answer = CompletableFuture.completedFuture(ErrorResponses.of(e));
     }

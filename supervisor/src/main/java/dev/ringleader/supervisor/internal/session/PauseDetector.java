@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * <p>A daemon thread ticks every {@link #TICK}; a tick that comes late by more than
  * {@code threshold} means the process was frozen. The request path does not wait for that thread:
  * {@link #suspect()} also reports a tick that is overdue right now, so the first request after a
- * freeze is refused even before the thread runs again. Confirmation is one ZooKeeper round trip
- * ({@code sync} + {@code checkExists}) on the same session id.
+ * freeze is refused even before the thread runs again. Confirmation is a ZooKeeper {@code sync} and
+ * two {@code checkExists} on the same session id, and this node's ring at least as new as the ring
+ * znode (after a session lost in the freeze, the ring is re-read before the node serves again).
  */
 public final class PauseDetector implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(PauseDetector.class);
@@ -25,6 +26,9 @@ public final class PauseDetector implements Closeable {
 
   private final CuratorFramework client;
   private final String path;
+  /** The ring znode, and the version of it this node has read: confirmed only once that is current. */
+  private final String ringPath;
+  private final java.util.function.IntSupplier ringVersion;
   private final long thresholdNanos;
   private final EventLog events;
   private final String node;
@@ -33,9 +37,12 @@ public final class PauseDetector implements Closeable {
   private volatile boolean closed;
   private final Thread thread;
 
-  public PauseDetector(CuratorFramework client, String path, Duration sessionTimeout, EventLog events, String node) {
+  public PauseDetector(CuratorFramework client, String path, String ringPath, java.util.function.IntSupplier ringVersion,
+      Duration sessionTimeout, EventLog events, String node) {
     this.client = client;
     this.path = path;
+    this.ringPath = ringPath;
+    this.ringVersion = ringVersion;
     this.thresholdNanos = sessionTimeout.multipliedBy(2).dividedBy(3).toNanos(); // where Curator suspends too
     this.events = events;
     this.node = node;
@@ -76,9 +83,13 @@ public final class PauseDetector implements Closeable {
     try {
       long session = client.getZookeeperClient().getZooKeeper().getSessionId();
       client.sync().forPath(path);
+      org.apache.zookeeper.data.Stat ring = client.checkExists().forPath(ringPath);
+      // The session may be a new one (the old expired during the freeze): serving again also needs
+      // the ring this node routes by to be the current one, or it would serve IDs it no longer owns.
       if (client.checkExists().forPath(path) != null
           && client.getZookeeperClient().getZooKeeper().getSessionId() == session
-          && client.getZookeeperClient().isConnected()) {
+          && client.getZookeeperClient().isConnected()
+          && (ring == null || ringVersion.getAsInt() >= ring.getVersion())) {
         if (suspect.compareAndSet(true, false)) {
           log.info("node {}: ZooKeeper confirmed the session after a freeze; serving again", node);
         }
