@@ -25,7 +25,7 @@ class DurableRestartIT {
   private static void startAll(DemoProcesses demo, Path data, String durability) throws Exception {
     for (String id : NODES) {
       demo.startNode(id, "--replication", "2", "--min-nodes", "2", "--durability", durability,
-          "--data-dir", data.resolve(id).toString());
+          "--data-dir", data.resolve(id).toString(), "--state-cache", "8"); // most of the 40 ids' states: on disk only
     }
     demo.awaitServing(3, Duration.ofSeconds(60));
   }

@@ -3,7 +3,7 @@ package dev.ringleader.registry;
 import java.util.Objects;
 
 /**
- * The value of {@code members/<node>}: {@code {"node","url","peer","startedAt","weight","status"}}.
+ * The value of {@code members/<node>}: {@code {"node","url","peer","startedAt","weight","status","durability"}}.
  *
  * @param node the node's unique name
  * @param url the base URL of the node's client API, e.g. {@code http://127.0.0.1:8081}
@@ -12,20 +12,23 @@ import java.util.Objects;
  * @param startedAt when the node process started, epoch millis
  * @param weight the node's ring weight (a bigger machine takes a bigger share)
  * @param status where the node is in its life cycle
+ * @param durability where the node keeps the states it holds ({@code memory}, {@code disk},
+ *     {@code disk-fsync}); null for a member that does not say
  */
-public record Member(String node, String url, String peer, long startedAt, int weight, MemberStatus status) {
+public record Member(String node, String url, String peer, long startedAt, int weight, MemberStatus status,
+    String durability) {
   public Member {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(status, "status");
   }
 
-  /** A member without a peer port (tests, views). */
+  /** A member without a peer port or a durability (tests, views). */
   public Member(String node, String url, long startedAt, int weight, MemberStatus status) {
-    this(node, url, null, startedAt, weight, status);
+    this(node, url, null, startedAt, weight, status, null);
   }
 
   public Member withStatus(MemberStatus next) {
-    return new Member(node, url, peer, startedAt, weight, next);
+    return new Member(node, url, peer, startedAt, weight, next, durability);
   }
 }

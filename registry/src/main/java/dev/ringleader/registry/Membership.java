@@ -85,6 +85,30 @@ public final class Membership implements Closeable {
     log.info("member {} registered as {} at {}", self.node(), self.status().json(), self.url());
   }
 
+  /**
+   * The members ZooKeeper lists now, read once without registering (a node's checks before it
+   * joins); an entry that went meanwhile or does not read as a member is left out.
+   */
+  public static Map<String, Member> read(CuratorFramework client, ClusterPaths paths) throws Exception {
+    Map<String, Member> out = new TreeMap<>();
+    if (client.checkExists().forPath(paths.members()) == null) {
+      return out;
+    }
+    for (String child : client.getChildren().forPath(paths.members())) {
+      try {
+        Member m = RegistryJson.read(client.getData().forPath(paths.member(child)), Member.class);
+        if (m != null) {
+          out.put(m.node(), m);
+        }
+      } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
+        // left meanwhile
+      } catch (RuntimeException unreadable) {
+        log.warn("skipping the unreadable member entry {}", paths.member(child));
+      }
+    }
+    return out;
+  }
+
   private void awaitAbsence(String path, Duration wait) throws Exception {
     long deadline = System.nanoTime() + wait.toNanos();
     Stat stat = client.checkExists().forPath(path);

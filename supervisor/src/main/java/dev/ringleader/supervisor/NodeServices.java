@@ -51,11 +51,14 @@ final class NodeServices {
       Membership membership, Leadership leadership, PeerClient peers, NodeMetrics metrics, NodeThreads threads,
       OwnershipHistory history, EventLog events, SessionGuard session, Timeouts timeouts, Runnable endSession,
       Runnable leave, dev.ringleader.supervisor.internal.replication.StateDisk disk) {
-    StateStore store = new StateStore(disk); // with a disk: starts with every copy it holds
+    StateStore store = new StateStore(disk, settings.stateCache()); // with a disk: a bounded cache in front of it
+    metrics.gauge("ringleader_states_in_heap", "worker states this node's heap holds (with a durability on disk: "
+        + "the cached ones)", store::inHeap);
     // A commit cut off by the leave leaves this node's store, so the leave does not hand it over.
     this.fence = new CommitFence(store::removeIfVersion);
     this.replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics);
-    this.rebalancer = new Rebalancer(id, settings, ring, membership, peers, store, threads.rebalancerThread);
+    this.rebalancer = new Rebalancer(id, settings, ring, membership, peers, store, threads.rebalancerThread,
+        threads.walkerThread);
     this.local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
         threads.workerPool, Scheduler.system(threads.timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),

@@ -164,7 +164,7 @@ public final class RingleaderNode implements Closeable {
     http.start();
     peers = network.client();
     Member self = new Member(id, settings.advertiseUrl(), peerAddress, startedAt, settings.weight(),
-        MemberStatus.JOINING);
+        MemberStatus.JOINING, StartupSteps.name(settings.durability()));
     membership = new Membership(client, paths, self);
     leadership = new Leadership(client, paths.leader(), id, () -> {
       events.add("leader", leadership.isLeader() ? id + " leads" : id + " no longer leads");
@@ -192,7 +192,7 @@ public final class RingleaderNode implements Closeable {
     membership.addListener(coordinator::trigger);
     membership.addListener(new MemberLog(membership::members, events, clusterEvents));
     FastFailover.endDeadPredecessor(client, paths, id, startedAt, settings.clusterSecret(), peers, settings.zk());
-    StartupSteps.step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
+    StartupSteps.register(id, settings, client, paths, membership); // checks the durability first
     StartupSteps.step("cannot join the cluster", () -> handoff.join(settings.forwardTimeout().multipliedBy(4)));
     StartupSteps.step("cannot join the leader election", leadership::start);
     failover = new FastFailover(id, client, paths, settings.clusterSecret(), settings.zk(), settings.crashProbe(),

@@ -47,23 +47,6 @@ public final class Settings {
   private final PeerSettings peer;
   private final StoreSettings store;
 
-  /** Where the node keeps its states: durability, the data directory (null: none), what to do with a corrupt store. */
-  record StoreSettings(Durability durability, java.nio.file.Path dataDir, boolean discardCorrupt) {}
-
-  /**
-   * The peer port and who may use it: the port (-1 before it is bound when 0 was asked), the address
-   * other nodes dial, the cluster secret (never logged), the admin token, and whether znodes get ACLs.
-   */
-  record PeerSettings(int port, String advertise, byte[] clusterSecret, String adminToken, boolean zkAcl,
-      Duration crashProbe) {
-    @Override
-    public String toString() {
-      return "PeerSettings[port=" + port + ", advertise=" + advertise + ", clusterSecret=(" + clusterSecret.length
-          + " bytes), adminToken=" + (adminToken == null ? "none" : "(set)") + ", zkAcl=" + zkAcl
-          + ", crashProbe=" + crashProbe.toMillis() + " ms]";
-    }
-  }
-
   /** Only {@link SettingsReader} makes settings, after validating every value. */
   Settings(
       String cluster,
@@ -291,6 +274,23 @@ public final class Settings {
   /** True when a corrupt state store is moved aside and the node starts empty (setting {@code store-corrupt=discard}). */
   public boolean discardCorruptStore() {
     return store.discardCorrupt();
+  }
+
+  /**
+   * With a durability on disk, how many states the heap keeps in front of the store (Caffeine: the
+   * recently and often used stay; setting {@code state-cache}); the rest are read from disk when needed.
+   */
+  public int stateCache() {
+    return store.stateCache();
+  }
+
+  /**
+   * True when a node whose durability differs from a member's does not start (setting {@code
+   * durability-check=enforce}, the default); false ({@code warn}) logs it and joins, for a rolling
+   * change of mode.
+   */
+  public boolean durabilityCheckEnforced() {
+    return store.durabilityCheckEnforced();
   }
 
   /**

@@ -149,7 +149,7 @@ final class SettingsReader {
 
   private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]{1,253}):(\\d{1,5})");
 
-  private static Settings.PeerSettings peerSettings(Values r, String host, int port) {
+  private static PeerSettings peerSettings(Values r, String host, int port) {
     int peerPort = r.integer("peer-port", port + 1000 <= 65535 ? port + 1000 : -1, 0, 65535);
     if (peerPort == -1) {
       throw new SettingsException("missing setting --peer-port: the default (--port + 1000) is above 65535");
@@ -179,10 +179,10 @@ final class SettingsReader {
     if (probe > 0 && probe < 20) {
       throw new SettingsException("invalid setting --crash-probe-ms=" + probe + ": must be 0 (off) or 20-10000");
     }
-    return new Settings.PeerSettings(peerPort, advertise, secret, token, acl.equals("on"), Duration.ofMillis(probe));
+    return new PeerSettings(peerPort, advertise, secret, token, acl.equals("on"), Duration.ofMillis(probe));
   }
 
-  private static Settings.StoreSettings storeSettings(Values r) {
+  private static StoreSettings storeSettings(Values r) {
     Durability durability = r.choice("durability", Durability.class, Durability.MEMORY);
     String dir = r.string("data-dir", null);
     String corrupt = r.string("store-corrupt", "refuse");
@@ -204,7 +204,13 @@ final class SettingsReader {
         throw new SettingsException("invalid setting --data-dir=" + dir + ": not a directory");
       }
     }
-    return new Settings.StoreSettings(durability, path, corrupt.equals("discard"));
+    int cache = r.integer("state-cache", dev.ringleader.supervisor.internal.replication.StateStore.DEFAULT_CACHE, 0,
+        10_000_000);
+    String check = r.string("durability-check", "enforce");
+    if (!check.equals("enforce") && !check.equals("warn")) {
+      throw new SettingsException("invalid setting --durability-check=" + check + ": must be enforce|warn");
+    }
+    return new StoreSettings(durability, path, corrupt.equals("discard"), cache, check.equals("enforce"));
   }
 
   /** The cluster secret from --cluster-secret-file or --cluster-secret (one of them, not both). */

@@ -28,6 +28,43 @@ final class StartupSteps {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
+  /** Registers this node as a member once its durability matches the members' (a refused node never shows as one). */
+  static void register(String id, Settings settings, org.apache.curator.framework.CuratorFramework client,
+      dev.ringleader.registry.ClusterPaths paths, dev.ringleader.registry.Membership membership) {
+    step("cannot read the members", () -> checkDurability(id, settings,
+        dev.ringleader.registry.Membership.read(client, paths)));
+    step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
+  }
+
+  /** A durability as its setting spells it: {@code memory}, {@code disk}, {@code disk-fsync}. */
+  static String name(Durability d) {
+    return d.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * Before this node registers: every member that says its durability must have this node's (a copy
+   * is as durable as its least durable holder, and an activation with a durability on disk asks every
+   * member). A difference stops start-up with one line, or with {@code durability-check=warn} (a
+   * rolling change of mode) is logged and the node joins. Checked against the members registered
+   * now: two nodes that start at the same moment are not checked against each other.
+   */
+  static void checkDurability(String self, Settings settings, java.util.Map<String, dev.ringleader.registry.Member> members) {
+    String mine = name(settings.durability());
+    java.util.List<String> others = members.values().stream()
+        .filter(m -> !m.node().equals(self) && m.durability() != null && !m.durability().equals(mine))
+        .map(m -> m.node() + " " + m.durability()).toList();
+    if (others.isEmpty()) {
+      return;
+    }
+    String line = "invalid setting --durability=" + mine + ": the cluster's members run another one (" + String.join(
+        ", ", others) + "); every node of a cluster keeps the same durability (--durability-check=warn lets this node "
+        + "join anyway, for a rolling change of mode)";
+    if (settings.durabilityCheckEnforced()) {
+      throw new StartupException(line, null);
+    }
+    org.slf4j.LoggerFactory.getLogger(RingleaderNode.class).warn(line);
+  }
+
   /** Closes {@code c} if there is one; a failure is logged at debug level (shut-down goes on). */
   static void closeQuietly(AutoCloseable c) {
     if (c == null) {

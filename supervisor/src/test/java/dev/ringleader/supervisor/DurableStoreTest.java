@@ -37,7 +37,8 @@ class DurableStoreTest {
 
   @Test
   void everyAcknowledgedUpdateSurvivesAGracefulStopOfTheWholeCluster(@TempDir Path dir) throws Exception {
-    cluster = new TestCluster(Map.of("replication", "2", "min-nodes", "2", "durability", "disk"),
+    cluster = new TestCluster(Map.of("replication", "2", "min-nodes", "2", "durability", "disk",
+        "state-cache", "8"), // most of the 60 ids' states live on disk only: every path reads through
         List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
     startAll(dir);
     List<String> ids = IntStream.range(0, 60).mapToObj(i -> "d" + i).toList();
@@ -51,5 +52,20 @@ class DurableStoreTest {
     startAll(dir);
     load.assertTotalsEqualAcknowledged(cluster.url("node1"));
     load.assertTotalsEqualAcknowledged(cluster.url("node3"));
+  }
+
+  @Test
+  void aNodeWithAnotherDurabilityThanTheMembersDoesNotStartUnlessToldToWarn(@TempDir Path dir) throws Exception {
+    cluster = new TestCluster(Map.of("replication", "2", "min-nodes", "1"),
+        List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
+    cluster.start("node1", Map.of("durability", "disk", "data-dir", dir.resolve("node1").toString()));
+    StartupException refused = org.junit.jupiter.api.Assertions.assertThrows(StartupException.class,
+        () -> cluster.start("node2"));
+    org.junit.jupiter.api.Assertions.assertEquals("invalid setting --durability=memory: the cluster's members run "
+        + "another one (node1 disk); every node of a cluster keeps the same durability (--durability-check=warn lets "
+        + "this node join anyway, for a rolling change of mode)", refused.getMessage());
+    cluster.awaitRing(Set.of("node1")); // the refused node never became a member
+    cluster.start("node2", Map.of("durability-check", "warn"));
+    cluster.awaitRing(Set.of("node1", "node2"));
   }
 }

@@ -51,21 +51,21 @@ class StoredStateTest {
     StoredState v1 = copy(1, 5, "node1", 1);
     StoredState v2 = copy(2, 5, "node1", 1);
     StoredState v3 = copy(3, 5, "node1", 1);
-    store.offerOwn(k, v1, null);
+    store.offerOwn(k, v1);
     assertEquals(null, store.held(k), "nothing held before the first commit is");
     assertEquals(v1, store.get(k), "a local restart starts from it");
     store.commitHeld(k, v1);
     assertEquals(v1, store.held(k));
-    store.offerOwn(k, v2, v1);
+    store.offerOwn(k, v2);
     assertEquals(v1, store.held(k), "v2 is being copied");
-    store.commitRefused(k, v2, v1);
+    store.commitRefused(k, v2);
     assertEquals(v1, store.get(k), "refused: rolled back");
     assertEquals(v1, store.held(k));
-    store.offerOwn(k, v3, v1);
+    store.offerOwn(k, v3);
     StoredState other = copy(3, 6, "node2", 7);
     store.offer(k, other); // another owner's copy, newer, arrives while v3 is copied
     assertEquals(other, store.held(k), "a copy that replaced the pending one is shown");
-    store.commitRefused(k, v3, v1);
+    store.commitRefused(k, v3);
     assertEquals(other, store.get(k), "a refusal does not undo another owner's copy");
   }
 
@@ -75,7 +75,7 @@ class StoredStateTest {
     StateStore store = new StateStore();
     WorkerKey k = new WorkerKey("counter", "race");
     StoredState v5 = copy(5, 5, "node1", 1);
-    store.offerOwn(k, v5, null);
+    store.offerOwn(k, v5);
     store.commitHeld(k, v5);
     java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
@@ -91,8 +91,8 @@ class StoredStateTest {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
     for (int i = 0; i < 300_000 && System.nanoTime() < deadline; i++) {
       StoredState v6 = copy(6, 5, "node1", 1);
-      store.offerOwn(k, v6, v5);
-      store.commitRefused(k, v6, v5);
+      store.offerOwn(k, v6);
+      store.commitRefused(k, v6);
     }
     done.set(true);
     reader.join();

@@ -119,16 +119,24 @@ final class Activator {
     WorkerType<?> type = types.get(a.key.type());
     CompletableFuture<StoredState> newest = type.stateOutlivesPassivation()
         ? replication.latest(a.key)
-        : CompletableFuture.completedFuture(store.get(a.key));
+        : CompletableFuture.supplyAsync(() -> store.get(a.key), Runnable::run);
     newest.whenComplete((stored, err) -> {
       if (err != null && ErrorResponses.unwrap(err) instanceof RingleaderException refused) {
         local.fail(a, refused); // durability on disk: a member that may hold a newer copy did not answer
         return;
       }
+      StoredState from = stored;
       if (err != null) {
         log.warn("could not fetch the newest copy of {}: {}", a.key, err.toString());
+        try {
+          from = store.get(a.key); // with a disk, a read that may fail too
+        } catch (RuntimeException diskFailed) {
+          local.fail(a, new RingleaderException(Failure.NOT_SERVING, "the state of " + a.key + " cannot be read on "
+              + "this node: " + diskFailed.getMessage(), Duration.ofSeconds(1), null));
+          return;
+        }
       }
-      startWith(a, type, err == null ? stored : store.get(a.key));
+      startWith(a, type, from);
     });
   }
 

@@ -69,7 +69,7 @@ final class NodeCommitter implements Committer {
     // Stamped with this activation and this node's ring epoch: backups fence and order copies by it.
     StoredState stored = replication.stamp(next, a == null ? 0 : a.incarnation);
     StoredState acknowledged = store.get(key);
-    store.offerOwn(key, stored, acknowledged); // shown to other nodes only once held (scenario 2c)
+    store.offerOwn(key, stored); // shown to other nodes only once held (scenario 2c)
     // Scenario 2c: when this activation committed the previous version (still this node's copy: a
     // refused commit puts the one before back), a backup holding it needs only this change's reply.
     String deltaKey = applied != null && applied.requestKey() != null && acknowledged != null
@@ -88,15 +88,15 @@ final class NodeCommitter implements Committer {
         try {
           store.commitHeld(key, stored); // with a durability on disk: written now, before the reply
         } catch (RuntimeException diskFailed) {
-          store.commitRefused(key, stored, acknowledged); // not acknowledged: the worker rolls back
+          store.commitRefused(key, stored); // not acknowledged: the worker rolls back
           throw diskFailed;
         }
       } else {
-        // The worker rolls the change back; this node's own copy goes back to the last one it had
-        // (acknowledged, with its own stamp): a later activation here must not start from a change
+        // The worker rolls the change back; this node's own copy goes back to the one the commit
+        // replaced (acknowledged, with its own stamp): a later activation here must not start from a change
         // its client was told failed, and a copy under the used-up version must not outrank
         // another owner's acknowledged one.
-        store.commitRefused(key, stored, acknowledged);
+        store.commitRefused(key, stored);
       }
     });
   }

@@ -23,6 +23,8 @@ public final class NodeThreads {
   public final ExecutorService continuations;
   /** Re-replication passes, one at a time. */
   public final ExecutorService rebalancerThread;
+  /** Reads the store a chunk at a time for re-replication and joiner pushes, and makes their batches. */
+  public final ExecutorService walkerThread;
   /** The crash detector's probes and the session ends it decides (docs/failover.md). */
   public final ScheduledExecutorService crashDetectorThread;
 
@@ -32,6 +34,7 @@ public final class NodeThreads {
     timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
     continuations = Executors.newFixedThreadPool(2, threads(id + "-async"));
     rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
+    walkerThread = Executors.newSingleThreadExecutor(threads(id + "-store-walker"));
     crashDetectorThread = Executors.newSingleThreadScheduledExecutor(threads(id + "-crash-detector"));
   }
 
@@ -53,7 +56,7 @@ public final class NodeThreads {
 
   public void shutdownNow() {
     for (ExecutorService e : new ExecutorService[] {workerPool, coordinatorThread, timers, rebalancerThread,
-        continuations, crashDetectorThread}) {
+        walkerThread, continuations, crashDetectorThread}) {
       e.shutdownNow();
     }
   }

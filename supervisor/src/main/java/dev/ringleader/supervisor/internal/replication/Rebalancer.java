@@ -19,8 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,8 @@ public final class Rebalancer {
   private static final Logger log = LoggerFactory.getLogger(Rebalancer.class);
   /** At most this many batches of copies are in flight to one peer from this node (scenario 5). */
   public static final int MAX_BATCHES_IN_FLIGHT = 2;
+  /** A walk over the store reads this many copies at a time (its memory: one chunk and its batches). */
+  static final int CHUNK = 4_096;
 
   private final String self;
   private final Settings settings;
@@ -45,13 +50,15 @@ public final class Rebalancer {
   private final PeerClient peers;
   private final StateStore store;
   private final CoalescingTask passes;
+  /** Reads and batches the walks' chunks (the pass thread waits for a whole pass). */
+  private final ExecutorService walker;
   /** Batches of re-replication and join pushes: at most {@link #MAX_BATCHES_IN_FLIGHT} per peer. */
   private final PeerLanes batchLanes = new PeerLanes(MAX_BATCHES_IN_FLIGHT);
   /** Keys this node must not drop in a re-replication pass (its live workers); set by the node. */
   private volatile Predicate<WorkerKey> live = k -> false;
 
   public Rebalancer(String self, Settings settings, RingStore ring, Membership membership, PeerClient peers,
-      StateStore store, ExecutorService rebalancer) {
+      StateStore store, ExecutorService rebalancer, ExecutorService walker) {
     this.self = self;
     this.settings = settings;
     this.ring = ring;
@@ -59,6 +66,7 @@ public final class Rebalancer {
     this.peers = peers;
     this.store = store;
     this.passes = new CoalescingTask(rebalancer, this::pass);
+    this.walker = walker;
   }
 
   public void setLive(Predicate<WorkerKey> live) {
@@ -72,53 +80,83 @@ public final class Rebalancer {
     }
   }
 
+  /**
+   * One pass, on the pass thread, waited for to the end so that passes never overlap: each chunk's
+   * batches are bounded by their own timeouts, so a pass is bounded by its store's size.
+   */
   private void pass() {
+    CompletableFuture<Void> pass;
     try {
-      rereplicate().get(settings.forwardTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      log.warn("re-replication did not finish in time: {}", e.toString());
+      pass = rereplicate();
+    } catch (RuntimeException e) {
+      log.warn("re-replication did not start: {}", e.toString());
+      return;
+    }
+    while (true) {
+      try {
+        pass.get(1, TimeUnit.SECONDS);
+        return;
+      } catch (TimeoutException e) {
+        if (walker.isShutdown()) {
+          return; // the node is stopping: the walk's queued steps are gone with its thread
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        log.warn("re-replication stopped: {}", e.getCause().toString());
+        return;
+      }
     }
   }
 
   /**
    * Scenario 5: sends every copy this node keeps to the other nodes of its preference list under
    * the current ring, and drops the copies this node no longer needs once a node of the list has
-   * acknowledged them. Completes when every batch was answered.
+   * acknowledged them. Walks the store {@link #CHUNK} copies at a time (with a disk, only that many
+   * are read at once), each chunk's batches answered before the next is read. Completes when every
+   * batch was answered, exceptionally when the store closed meanwhile (the node is stopping).
    */
   public CompletableFuture<Void> rereplicate() {
     Ring r = ring.current().ring();
     if (r.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    Map<String, List<ReplicaCopy>> outgoing = new HashMap<>();
-    Map<WorkerKey, StoredState> toDrop = new HashMap<>();
-    for (WorkerKey key : store.keys()) {
-      StoredState s = store.held(key); // never an own commit still being copied
-      if (s == null) {
-        continue;
+    int[] counts = new int[2]; // sent, dropped
+    return walk(store.walk(), chunk -> {
+      if (ring.current().ring().epoch() != r.epoch()) {
+        // A newer ring arrived during the walk (its pass is queued behind this one): dropping by
+        // this ring's lists now could drop a copy the newer ring puts back here.
+        log.info("node {}: ring epoch {} arrived during the pass for epoch {}; the next pass starts over", self,
+            ring.current().ring().epoch(), r.epoch());
+        return CompletableFuture.completedFuture(STOP);
       }
-      List<String> prefs = r.preferenceList(key.type(), key.id(), settings.replication());
-      for (String node : prefs) {
-        if (!node.equals(self)) {
-          outgoing.computeIfAbsent(node, n -> new ArrayList<>()).add(ReplicaCopy.of(key, s));
+      Map<String, List<ReplicaCopy>> outgoing = new HashMap<>();
+      Map<WorkerKey, StoredState> toDrop = new HashMap<>();
+      for (Map.Entry<WorkerKey, StoredState> e : chunk) {
+        WorkerKey key = e.getKey();
+        List<String> prefs = r.preferenceList(key.type(), key.id(), settings.replication());
+        for (String node : prefs) {
+          if (!node.equals(self)) {
+            outgoing.computeIfAbsent(node, n -> new ArrayList<>()).add(ReplicaCopy.of(key, e.getValue()));
+          }
+        }
+        // Dropped only when the new list is full: a ring smaller than R (the last nodes of a cluster
+        // that stops) keeps every copy where it is, so a node that never returns takes no key with it.
+        if (!prefs.contains(self) && !live.test(key) && prefs.size() >= settings.replication()) {
+          toDrop.put(key, e.getValue());
         }
       }
-      // Dropped only when the new list is full: a ring smaller than R (the last nodes of a cluster
-      // that stops) keeps every copy where it is, so a node that never returns takes no key with it.
-      if (!prefs.contains(self) && !live.test(key) && prefs.size() >= settings.replication()) {
-        toDrop.put(key, s);
-      }
-    }
-    return push(outgoing).thenAccept(delivered -> {
-      int dropped = 0;
-      for (Map.Entry<WorkerKey, StoredState> d : toDrop.entrySet()) {
-        if (delivered.contains(d.getKey()) && store.removeIfSame(d.getKey(), d.getValue())) {
-          dropped++;
+      counts[0] += outgoing.values().stream().mapToInt(List::size).sum();
+      return push(outgoing).thenAcceptAsync(delivered -> { // drops write to disk: on the walker
+        for (Map.Entry<WorkerKey, StoredState> d : toDrop.entrySet()) {
+          if (delivered.contains(d.getKey()) && store.removeIfSame(d.getKey(), d.getValue())) {
+            counts[1]++;
+          }
         }
-      }
-      log.info("node {} re-replicated for ring epoch {}: {} copies sent, {} no longer needed here dropped",
-          self, r.epoch(), outgoing.values().stream().mapToInt(List::size).sum(), dropped);
-    });
+      }, walker).thenApply(v -> GO);
+    }).thenRun(() -> log.info("node {} re-replicated for ring epoch {}: {} copies sent, {} no longer needed here "
+        + "dropped", self, r.epoch(), counts[0], counts[1]));
   }
 
   /**
@@ -132,17 +170,39 @@ public final class Rebalancer {
     members.add(new dev.ringleader.registry.RingMember(joiner, weight));
     Ring prospective = Ring.of(new dev.ringleader.registry.RingSpec(current.epoch() + 1,
         current.isEmpty() ? settings.vnodes() : current.spec().vnodes(), members));
-    List<ReplicaCopy> copies = new ArrayList<>();
-    for (WorkerKey key : store.keys()) {
-      StoredState s = store.held(key); // never an own commit still being copied
-      if (s != null && prospective.preferenceList(key.type(), key.id(), settings.replication()).contains(joiner)) {
-        copies.add(ReplicaCopy.of(key, s));
+    int[] sent = new int[1];
+    return walk(store.walk(), chunk -> {
+      List<ReplicaCopy> copies = new ArrayList<>();
+      for (Map.Entry<WorkerKey, StoredState> e : chunk) {
+        WorkerKey key = e.getKey();
+        if (prospective.preferenceList(key.type(), key.id(), settings.replication()).contains(joiner)) {
+          copies.add(ReplicaCopy.of(key, e.getValue()));
+        }
       }
-    }
-    return push(Map.of(joiner, copies)).thenApply(delivered -> {
-      log.info("node {} sent {} copies to joining node {}", self, delivered.size(), joiner);
-      return delivered.size();
+      return push(Map.of(joiner, copies)).thenApply(delivered -> {
+        sent[0] += delivered.size();
+        return GO;
+      });
+    }).thenApply(v -> {
+      log.info("node {} sent {} copies to joining node {}", self, sent[0], joiner);
+      return sent[0];
     });
+  }
+
+  /** A step's answer: read the next chunk, or end the walk here. */
+  private static final Boolean GO = Boolean.TRUE;
+  private static final Boolean STOP = Boolean.FALSE;
+
+  /**
+   * Reads the walk's next chunk on the walker thread, hands it to {@code step}, and once the step's
+   * sends are answered reads the next; completes after the last (empty) chunk, or when a step says
+   * {@link #STOP}.
+   */
+  private CompletableFuture<Void> walk(StateStore.Walk walk,
+      Function<List<Map.Entry<WorkerKey, StoredState>>, CompletableFuture<Boolean>> step) {
+    return CompletableFuture.supplyAsync(() -> walk.next(CHUNK), walker).thenCompose(chunk -> chunk.isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : step.apply(chunk).thenCompose(go -> go ? walk(walk, step) : CompletableFuture.completedFuture(null)));
   }
 
   /** One {@code POST /internal/replicas} body and the keys of its copies. */

@@ -10,9 +10,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
 import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * This node's on-disk copy of its {@link StateStore} (docs/durability.md): a RocksDB database under
  * {@code data-dir/states}, one entry per worker key ({@code type NUL id} to the copy's JSON, the
  * same bytes a {@code COPY} carries). {@link StateStore} writes through to it inside its per-key
- * lock, so the disk holds the same copy as the heap, in the same order.
+ * lock, so the disk holds every copy the node holds (its heap only a bounded cache of them), changed in
+ * the same order as the cache.
  *
  * <p>{@code sync}: every write waits for the log's fsync ({@code disk-fsync}; RocksDB groups
  * concurrent writers into one). Otherwise a write returns once RocksDB's log has it in the OS (it
@@ -90,15 +96,16 @@ public final class StateDisk implements Closeable {
     } catch (java.io.IOException e) {
       throw new UnusableException("cannot create the state store directory " + dir + ": " + e, e);
     }
+    // A bloom filter per table: most reads at an activation ask for a key this node does not hold.
     Options options = new Options().setCreateIfMissing(true).setParanoidChecks(true)
-        .setCompressionType(CompressionType.LZ4_COMPRESSION).setKeepLogFileNum(2).setMaxManifestFileSize(8 << 20);
+        .setCompressionType(CompressionType.LZ4_COMPRESSION).setKeepLogFileNum(2).setMaxManifestFileSize(8 << 20)
+        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)));
     RocksDB db = null;
     try {
       db = RocksDB.open(options, dir.toString());
-      java.util.Map<WorkerKey, StoredState> recovered = scan(db, dir); // a corrupt block stops start-up here
-      StateDisk disk = new StateDisk(dir, options, db, sync); // starts the sync timer: only once all is read
-      disk.recovered = recovered;
-      return disk;
+      long held = verify(db); // a corrupt block stops start-up here
+      log.info("the state store {} holds {} copies", dir, held);
+      return new StateDisk(dir, options, db, sync); // starts the sync timer: only once all was read
     } catch (RocksDBException e) {
       if (db != null) {
         db.close();
@@ -145,32 +152,87 @@ public final class StateDisk implements Closeable {
     }
   }
 
-  /** What the store held when it was opened; handed to the {@link StateStore} once. */
-  private java.util.Map<WorkerKey, StoredState> recovered = java.util.Map.of();
-
-  /** Every copy on disk, read at open; an unreadable entry is skipped and logged, a corrupt block throws. */
-  private static java.util.Map<WorkerKey, StoredState> scan(RocksDB db, Path dir) throws RocksDBException {
-    java.util.Map<WorkerKey, StoredState> out = new java.util.HashMap<>();
-    try (RocksIterator it = db.newIterator()) {
+  /**
+   * Reads every entry once at open, checksums verified, so that a corrupt block stops start-up then
+   * rather than failing an activation later; keeps nothing. Returns how many entries there are.
+   */
+  private static long verify(RocksDB db) throws RocksDBException {
+    long n = 0;
+    try (ReadOptions once = new ReadOptions().setVerifyChecksums(true).setFillCache(false);
+        RocksIterator it = db.newIterator(once)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        WorkerKey key = key(it.key());
-        StoredState s = StoredState.read(it.value());
-        if (key == null || s == null) {
-          log.warn("skipping an unreadable entry of the state store {}", dir);
-          continue;
-        }
-        out.put(key, s);
+        n++;
       }
       it.status(); // the scan ended at the end, not at a corrupt block: throws otherwise
     }
-    return out;
+    return n;
   }
 
-  /** The copies read at open (recovery at start-up), once: later calls get none. */
-  synchronized void forEach(BiConsumer<WorkerKey, StoredState> each) {
-    java.util.Map<WorkerKey, StoredState> r = recovered;
-    recovered = java.util.Map.of();
-    r.forEach(each);
+  /** The key's copy on disk, or null (none, or an entry that does not read as a copy: logged). */
+  StoredState read(WorkerKey key) {
+    gate.readLock().lock();
+    try {
+      open(key);
+      byte[] raw = db.get(key(key));
+      return raw == null ? null : parsed(key, raw);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read " + key + " from the state store " + dir + ": " + e.getMessage(), e);
+    } finally {
+      gate.readLock().unlock();
+    }
+  }
+
+  /**
+   * Up to {@code max} copies in key order, starting after {@code after} (null: from the first).
+   * Each call reads on its own (no iterator outlives it): keys written meanwhile may or may not be
+   * seen, which suits its one user, a re-replication walk (a new copy is copied by its commit).
+   */
+  List<Map.Entry<WorkerKey, StoredState>> after(WorkerKey after, int max) {
+    List<Map.Entry<WorkerKey, StoredState>> out = new ArrayList<>();
+    gate.readLock().lock();
+    try {
+      open(after); // before any native call: RocksDB must never be used once closed
+      try (ReadOptions walk = new ReadOptions().setFillCache(false); RocksIterator it = db.newIterator(walk)) {
+        if (after == null) {
+          it.seekToFirst();
+        } else {
+          byte[] from = key(after);
+          it.seek(from);
+          if (it.isValid() && java.util.Arrays.equals(it.key(), from)) {
+            it.next();
+          }
+        }
+        for (; it.isValid() && out.size() < max; it.next()) {
+          WorkerKey key = key(it.key());
+          StoredState s = key == null ? null : parsed(key, it.value());
+          if (s != null) {
+            out.add(Map.entry(key, s));
+          }
+        }
+        it.status();
+      }
+      return out;
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("cannot read the state store " + dir + ": " + e.getMessage(), e);
+    } finally {
+      gate.readLock().unlock();
+    }
+  }
+
+  private StoredState parsed(WorkerKey key, byte[] raw) {
+    StoredState s = StoredState.read(raw);
+    if (s == null) {
+      log.warn("the state store {} holds an unreadable entry for {}; treated as none", dir, key);
+    }
+    return s;
+  }
+
+  /** Under the gate: fails when the store was closed (the node is stopping). */
+  private void open(WorkerKey key) {
+    if (closed) {
+      throw new IllegalStateException("the state store " + dir + " is closed (the node is stopping)"
+          + (key == null ? "" : "; " + key + " was not read"));
+    }
   }
 
   private void syncIfDirty() {

@@ -26,7 +26,7 @@ class StateDiskTest {
     WorkerKey b = new WorkerKey("counter", "b/with:odd chars");
     WorkerKey c = new WorkerKey("tick", "c");
     try (StateDisk disk = StateDisk.open(dir, true, false)) {
-      StateStore store = new StateStore(disk);
+      StateStore store = new StateStore(disk, 2);
       store.offer(a, copy(1, "node1", 1));
       store.offer(a, copy(2, "node1", 5));
       store.offer(a, copy(1, "node2", 9)); // older: not kept, in memory or on disk
@@ -34,16 +34,16 @@ class StateDiskTest {
       store.offer(c, copy(1, "node3", 1));
       store.removeIfOwner(c, "node3"); // compaction: a copy no longer needed here goes from disk too
       StoredState v6 = copy(6, "node1", 60);
-      store.offerOwn(b, v6, store.get(b)); // an own commit, then refused: it never reaches the disk
-      store.commitRefused(b, v6, copy(4, "node2", 4));
+      store.offerOwn(b, v6); // an own commit, then refused: it never reaches the disk
+      store.commitRefused(b, v6);
       WorkerKey d = new WorkerKey("counter", "d");
-      store.offerOwn(d, copy(1, "node1", 1), null);
+      store.offerOwn(d, copy(1, "node1", 1));
       store.commitHeld(d, store.get(d)); // held: on disk
       WorkerKey e = new WorkerKey("counter", "e");
-      store.offerOwn(e, copy(1, "node1", 1), null); // never held (the process dies here): not on disk
+      store.offerOwn(e, copy(1, "node1", 1)); // never held (the process dies here): not on disk
     }
     try (StateDisk disk = StateDisk.open(dir, false, false)) {
-      StateStore store = new StateStore(disk);
+      StateStore store = new StateStore(disk, 2);
       assertEquals(2, store.get(a).version());
       assertEquals(5, store.get(a).state().get("total").asLong());
       assertEquals(4, store.get(b).version(), "the refused commit was rolled back on disk");
@@ -56,7 +56,7 @@ class StateDiskTest {
   @Test
   void aCorruptStoreStopsStartUpNamingItOrIsMovedAsideOnRequest(@TempDir Path dir) throws Exception {
     try (StateDisk disk = StateDisk.open(dir, true, false)) {
-      new StateStore(disk).offer(new WorkerKey("counter", "a"), copy(1, "node1", 1));
+      new StateStore(disk, 2).offer(new WorkerKey("counter", "a"), copy(1, "node1", 1));
     }
     Path states = dir.resolve("states");
     try (Stream<Path> files = Files.list(states)) {
@@ -70,7 +70,7 @@ class StateDiskTest {
     assertTrue(e.getMessage().contains(states.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("--store-corrupt=discard"), e.getMessage());
     try (StateDisk disk = StateDisk.open(dir, true, true)) {
-      assertNull(new StateStore(disk).get(new WorkerKey("counter", "a")), "discarded: the node starts empty");
+      assertNull(new StateStore(disk, 2).get(new WorkerKey("counter", "a")), "discarded: the node starts empty");
     }
     try (Stream<Path> files = Files.list(dir)) {
       assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("states.corrupt-")), "moved aside, not deleted");
