@@ -71,6 +71,11 @@ final class BenchProbe {
     return (long) Double.parseDouble(m.group(1));
   }
 
+  /** The node's heap by class (jcmd GC.class_histogram, after a full GC), written to {@code file}. */
+  void classHistogram(long pid, Path file) throws IOException, InterruptedException {
+    Files.writeString(file, jcmd(pid, "GC.class_histogram"), StandardCharsets.UTF_8);
+  }
+
   private String jcmd(long pid, String command) throws IOException, InterruptedException {
     Path out = o.runDir().resolve("jcmd.out");
     Files.deleteIfExists(out);

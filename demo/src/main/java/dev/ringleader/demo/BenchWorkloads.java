@@ -113,6 +113,9 @@ final class BenchWorkloads {
         guard("writes durability=" + mode, () -> durableWrites(mode));
       }
     }
+    if (o.runs("passivated")) {
+      guard("passivated", () -> new BenchPassivated(o, cluster, http, report, wrk, probe, run, this::log).run());
+    }
     log("done in " + elapsedS() + " s; stopping every process by PID");
   }
 
