@@ -50,6 +50,7 @@ final class BenchCommand {
     for (String log : new String[] {"zk", "baseline", "node1", "node2", "node3"}) {
       Files.deleteIfExists(o.runDir().resolve(log + ".log")); // the logs of this run only
     }
+    deletePreviousData(o.runDir()); // the stores of earlier runs' disk trios: this run makes its own
     // Child processes run a copy: a rebuild of demo/target during the bench must not change them.
     Path jar = o.runDir().resolve("ringleader-demo.jar");
     Files.copy(o.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
@@ -80,5 +81,18 @@ final class BenchCommand {
       }
     }
     return false;
+  }
+
+  /** Deletes the {@code data-*} directories earlier runs left in the run dir (only the bench's own). */
+  private static void deletePreviousData(Path runDir) throws java.io.IOException {
+    try (var dirs = Files.newDirectoryStream(runDir, "data-*")) {
+      for (Path dir : dirs) {
+        try (var files = Files.walk(dir)) {
+          for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+    }
   }
 }

@@ -116,7 +116,7 @@ final class PeerConnection {
       if (!ch.isActive()) {
         // Closed after this request was registered (the close failed the others already): fail it
         // at once, not at its timeout; the client sends it again on a new connection.
-        reply.completeExceptionally(new PeerUnreachableException("the connection to " + address + " closed", null));
+        reply.completeExceptionally(closedFailure());
         return;
       }
       if (!ch.isWritable()) {
@@ -168,6 +168,19 @@ final class PeerConnection {
 
   int inFlight() {
     return inFlight.size();
+  }
+
+  /**
+   * Why a request on this connection failed when it closed. A connection this side retired for
+   * silence closes at its requests' deadlines: a request still on it (its own timer a little late)
+   * failed because the peer was silent, and says so ({@link PeerUnreachableException#silent}), so its
+   * caller decides as on its timeout (a provisional worker, not a 503), not by which timer ran first.
+   */
+  private PeerUnreachableException closedFailure() {
+    return retired
+        ? new PeerUnreachableException(address + " was silent: its connection was retired and closed at the "
+            + "requests' deadlines", new java.util.concurrent.TimeoutException("retired for silence"))
+        : new PeerUnreachableException("the connection to " + address + " closed", null);
   }
 
   private void fail(PeerUnreachableException e) {
@@ -233,7 +246,7 @@ final class PeerConnection {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      fail(new PeerUnreachableException("the connection to " + address + " closed", null));
+      fail(closedFailure());
     }
 
     @Override

@@ -43,6 +43,9 @@ class PeerChannelTest {
   void start() {
     server = network("server", SECRET);
     port = server.start("127.0.0.1", 0, null, (r, from, deadline) -> {
+      if (new String(r.body(), StandardCharsets.UTF_8).equals("{\"hang\":true}")) {
+        return new CompletableFuture<>(); // never answered: a silent peer, as far as the sender can tell
+      }
       applied.add(from + ":" + r.op() + ":" + r.id() + ":" + new String(r.body(), StandardCharsets.UTF_8));
       return CompletableFuture.completedFuture(new Answer(200, ("{\"id\":\"" + r.id() + "\"}")
           .getBytes(StandardCharsets.UTF_8), null));
@@ -163,6 +166,45 @@ class PeerChannelTest {
    * answered 504 and not applied; a timely one on the same connection is applied. The client side of
    * the handshake is done by hand here, so the frames' send times are the test's to choose.
    */
+  /**
+   * A connection retired for silence closes at the latest deadline of its requests. A request whose
+   * own timer is late (a loaded machine: here the timer thread is held past that deadline) then fails
+   * by the close, and must still say the peer was silent: its caller (a forward in partition mode
+   * available) serves a provisional worker on silence and answers 503 on a refusal.
+   */
+  @Test
+  void aRequestFailedByTheCloseOfAConnectionRetiredForSilenceSaysSilent() throws Exception {
+    // Its own timer, to stall, and its own continuation thread (as a node has: never the timer).
+    ScheduledExecutorService stalled = Executors.newScheduledThreadPool(1);
+    java.util.concurrent.ExecutorService continuations = Executors.newSingleThreadExecutor();
+    open.add(stalled::shutdownNow);
+    open.add(continuations::shutdownNow);
+    PeerNetwork n = network("erin", SECRET);
+    n.start("127.0.0.1", 0, null, (r, from, d) -> new CompletableFuture<>(), new Timeouts(stalled, continuations));
+    PeerClient c = n.client();
+    String to = "127.0.0.1:" + port;
+    // (a short deadline: the connection closes only after the latest deadline of any request it carried)
+    assertEquals(200, c.send(to, copy("warm", "{}"), Duration.ofMillis(400)).get(10, TimeUnit.SECONDS).status());
+    CompletableFuture<PeerResponse> later = c.send(to, copy("b", "{\"hang\":true}"), Duration.ofMillis(600));
+    CompletableFuture<PeerResponse> first = c.send(to, copy("a", "{\"hang\":true}"), Duration.ofMillis(100));
+    ExecutionException a = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> first.get(10, TimeUnit.SECONDS));
+    assertTrue(((PeerUnreachableException) a.getCause()).silent(), a.getCause().toString());
+    // The fault: the timer thread (every send's own timeout) stalls from before b's deadline to well after it.
+    stalled.schedule(() -> {
+      try {
+        Thread.sleep(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, 300, TimeUnit.MILLISECONDS);
+    ExecutionException b = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        () -> later.get(10, TimeUnit.SECONDS));
+    PeerUnreachableException u = (PeerUnreachableException) b.getCause();
+    assertTrue(u.getMessage().contains("retired"), "failed by the close, not by its late timer: " + u);
+    assertTrue(u.silent(), "the close of a connection retired for silence is silence: " + u);
+  }
+
   @Test
   void aRequestThatArrivesAfterItsSendersDeadlineIsNotApplied() throws Exception {
     try (Socket s = handshake("carol", 0)) {
