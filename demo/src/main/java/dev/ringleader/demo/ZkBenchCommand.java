@@ -16,7 +16,8 @@ import org.apache.zookeeper.KeeperException;
  * {@code zk-bench --zk 127.0.0.1:2181 [--names 20000] [--in-flight 256]}: ZooKeeper's own ceiling
  * for the global-name scheme of the registry (issue 15): pipelined asynchronous creates of ephemeral
  * znodes carrying a name's value, at most {@code in-flight} outstanding, then their release as the
- * registry does it (a read of the name, then a delete with its version). Prints names/s and the
+ * registry does it (a read of the name, then a delete with its version); then the same through
+ * {@code NameRegistry} itself (its claims batched into {@code multi}s). Prints names/s and the
  * p50/p99 of each operation. Uses its own root {@code /zk-bench-<pid>}, deleted at the end.
  */
 final class ZkBenchCommand {
@@ -66,12 +67,47 @@ final class ZkBenchCommand {
         }).forPath(path(root, i));
       });
       c.delete().deletingChildrenIfNeeded().forPath(root);
+      // The registry's own scheme (issue 15): NameRegistry.claim, which batches the claims that
+      // arrive while others are in flight into one multi each, then NameRegistry.release.
+      dev.ringleader.registry.ClusterPaths paths = dev.ringleader.registry.ClusterPaths.of("zk-bench-"
+          + ProcessHandle.current().pid());
+      var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      var registry = new dev.ringleader.registry.NameRegistry(c, paths, timer, Runnable::run);
+      long[] claimNs = new long[names];
+      long[] freeNs = new long[names];
+      double claimS;
+      double freeS;
+      try {
+        claimS = phase(names, inFlight, (i, done) -> {
+          long start = System.nanoTime();
+          registry.claim("bench", "n" + i, new dev.ringleader.registry.GlobalName("node1", i, 12, 1)).whenComplete(
+              (claim, err) -> {
+                claimNs[i] = System.nanoTime() - start;
+                done.accept(err == null && claim.taken() ? 0 : -1);
+              });
+        });
+        freeS = phase(names, inFlight, (i, done) -> {
+          long start = System.nanoTime();
+          registry.release("bench", "n" + i, i).whenComplete((v, err) -> {
+            freeNs[i] = System.nanoTime() - start;
+            done.accept(err == null ? 0 : -1);
+          });
+        });
+      } finally {
+        registry.close();
+        timer.shutdownNow();
+        c.delete().deletingChildrenIfNeeded().forPath(paths.root());
+      }
       System.out.printf(Locale.ROOT, "zk-bench: %d names, at most %d in flight, ZooKeeper %s%n", names, inFlight, zk);
       System.out.printf(Locale.ROOT, "  claims   (create ephemeral):     %,8.0f/s  p50 %6.2f ms  p99 %6.2f ms%n",
           names / createS, pct(createNs, 50), pct(createNs, 99));
       System.out.printf(Locale.ROOT, "  releases (read, delete version): %,8.0f/s  p50 %6.2f ms  p99 %6.2f ms%n",
           names / releaseS, pct(releaseNs, 50), pct(releaseNs, 99));
       System.out.printf(Locale.ROOT, "  lifecycles (claim + release):    %,8.0f/s%n", names / (createS + releaseS));
+      System.out.printf(Locale.ROOT, "  NameRegistry.claim (batched):    %,8.0f/s  p50 %6.2f ms  p99 %6.2f ms%n",
+          names / claimS, pct(claimNs, 50), pct(claimNs, 99));
+      System.out.printf(Locale.ROOT, "  NameRegistry.release:            %,8.0f/s  p50 %6.2f ms  p99 %6.2f ms%n",
+          names / freeS, pct(freeNs, 50), pct(freeNs, 99));
     }
     return 0;
   }

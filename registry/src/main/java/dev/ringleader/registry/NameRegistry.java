@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The global names of live workers: one ephemeral znode per activation, owned by the hosting node's
  * session, at {@code registry/<type>/<bucket>/<id>}. Every call is asynchronous (Curator
- * {@code inBackground}) so the request path never blocks a thread on ZooKeeper.
+ * {@code inBackground}) so the request path never blocks a thread on ZooKeeper; claims that arrive
+ * while others are in flight go together in one {@code multi} ({@link NameCreates}).
  *
  * <p>ZooKeeper guarantees that only one session can create a given path; it does not guarantee that
  * the holder is still alive (a holder's name lasts until its session expires). Deciding what to do
@@ -46,6 +47,8 @@ public final class NameRegistry implements Closeable {
   private final ScheduledExecutorService timer;
   private final Executor executor;
   private final ConnectionStateListener connectionListener = (c, s) -> onConnectionState(s);
+  /** The creates of claims, batched into {@code multi}s while others are in flight. */
+  private final NameCreates creates;
 
   /** A claim that failed without knowing whether its create reached the server. */
   private record Unsure(String type, String id, long incarnation) {}
@@ -80,6 +83,7 @@ public final class NameRegistry implements Closeable {
     this.paths = paths;
     this.timer = timer;
     this.executor = executor;
+    this.creates = new NameCreates(client);
     client.getConnectionStateListenable().addListener(connectionListener);
   }
 
@@ -113,6 +117,19 @@ public final class NameRegistry implements Closeable {
    */
   public CompletionStage<Claim> claim(String type, String id, GlobalName value) {
     CompletableFuture<Claim> out = new CompletableFuture<>();
+    if (!creates.submit(paths.name(type, id), RegistryJson.write(value), () -> out.complete(Claim.taken(0)),
+        () -> claimAlone(type, id, value, out))) {
+      out.completeExceptionally(new IllegalStateException("more than " + NameCreates.MAX_WAITING + " claims of "
+          + "global names wait for ZooKeeper; retry shortly"));
+    }
+    return out;
+  }
+
+  /**
+   * One claim on its own: when it goes out alone, or its batch failed (docs: {@link NameCreates}).
+   * Completes {@code out} and returns it.
+   */
+  private CompletableFuture<Claim> claimAlone(String type, String id, GlobalName value, CompletableFuture<Claim> out) {
     String path = paths.name(type, id);
     try {
       client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
@@ -146,6 +163,11 @@ public final class NameRegistry implements Closeable {
       out.completeExceptionally(e);
     }
     return out;
+  }
+
+  /** Batches of name creates sent as one {@code multi}, and those that failed (tests and figures). */
+  long[] multis() {
+    return new long[] {creates.multis.sum(), creates.failedMultis.sum()};
   }
 
   /** Reads who holds the name, if anyone. */

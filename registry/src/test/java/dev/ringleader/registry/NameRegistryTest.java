@@ -65,6 +65,55 @@ class NameRegistryTest {
     return new NameRegistry(c, paths, timer, executor);
   }
 
+  /**
+   * Issue 15: claims that arrive together go in batches (one {@code multi} each); a batch with a name
+   * another session holds fails as a whole, and each of its claims is then made alone, so each still
+   * gets its own answer: taken, or held by the other session, never both and never lost.
+   */
+  @Test
+  void claimsThatArriveTogetherGoInBatchesAndEachGetsItsOwnAnswer() throws Exception {
+    NameRegistry theirs = registry(other);
+    for (int i = 0; i < 1_000; i += 100) {
+      assertTrue(theirs.claim("t", "id" + i, new GlobalName("other", i, 1, 1)).toCompletableFuture()
+          .get(5, TimeUnit.SECONDS).taken());
+    }
+    NameRegistry mine = registry(client);
+    List<java.util.concurrent.CompletableFuture<Claim>> claims = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      claims.add(mine.claim("t", "id" + i, new GlobalName("mine", i, 1, 1)).toCompletableFuture());
+    }
+    for (int i = 0; i < 1_000; i++) {
+      Claim c = claims.get(i).get(30, TimeUnit.SECONDS);
+      GlobalName held = mine.get("t", "id" + i).orElseThrow();
+      if (i % 100 == 0) {
+        assertFalse(c.taken(), "id" + i + " is the other session's");
+        assertEquals(new GlobalName("other", i, 1, 1), c.holder());
+        assertEquals("other", held.node());
+      } else {
+        assertTrue(c.taken(), "id" + i + ": " + c);
+        assertEquals(new GlobalName("mine", i, 1, 1), held, "id" + i + " holds this claim's value");
+      }
+    }
+    long[] multis = mine.multis();
+    assertTrue(multis[0] > 0, "some claims went together in one multi");
+    assertTrue(multis[1] > 0, "a batch with a held name failed whole and its claims went alone");
+    assertEquals(1_000, mine.list("t").size());
+
+    // Names nobody holds, in buckets that exist now: batches that succeed, each name created once.
+    claims.clear();
+    for (int i = 0; i < 1_000; i++) {
+      claims.add(mine.claim("t", "jd" + i, new GlobalName("mine", 5_000 + i, 1, 1)).toCompletableFuture());
+    }
+    for (int i = 0; i < 1_000; i++) {
+      assertTrue(claims.get(i).get(30, TimeUnit.SECONDS).taken(), "jd" + i);
+      assertEquals(new GlobalName("mine", 5_000 + i, 1, 1), mine.get("t", "jd" + i).orElseThrow());
+    }
+    long[] after = mine.multis();
+    assertTrue(after[0] - after[1] > multis[0] - multis[1], "some batches created their names in one multi: "
+        + java.util.Arrays.toString(after));
+    assertEquals(2_000, mine.list("t").size());
+  }
+
   @Test
   void timedOutWaitsLeaveNoWatcherBehind() throws Exception {
     NameRegistry mine = registry(client);

@@ -190,16 +190,21 @@ class PeerChannelTest {
     ExecutionException a = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
         () -> first.get(10, TimeUnit.SECONDS));
     assertTrue(((PeerUnreachableException) a.getCause()).silent(), a.getCause().toString());
-    // The fault: the timer thread (every send's own timeout) stalls from before b's deadline to well after it.
+    // The fault: the timer thread (every send's own timeout) stalls from before b's deadline until b failed.
+    java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
     stalled.schedule(() -> {
       try {
-        Thread.sleep(1_000);
+        failed.await(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }, 300, TimeUnit.MILLISECONDS);
-    ExecutionException b = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> later.get(10, TimeUnit.SECONDS));
+    ExecutionException b;
+    try {
+      b = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> later.get(10, TimeUnit.SECONDS));
+    } finally {
+      failed.countDown();
+    }
     PeerUnreachableException u = (PeerUnreachableException) b.getCause();
     assertTrue(u.getMessage().contains("retired"), "failed by the close, not by its late timer: " + u);
     assertTrue(u.silent(), "the close of a connection retired for silence is silence: " + u);

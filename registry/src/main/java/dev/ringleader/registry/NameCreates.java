@@ -1,0 +1,152 @@
+package dev.ringleader.registry;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+
+/**
+ * The creates of global names, batched (issue 15): a claim goes out at once while fewer than
+ * {@link #MAX_BATCHES_IN_FLIGHT} batches are in flight (an idle node's claim is one round trip, as
+ * before); the claims that arrive meanwhile wait, and each answered batch sends up to {@link
+ * #MAX_BATCH} of them as one ZooKeeper {@code multi} (one request, one transaction, one log write on
+ * the server, instead of one each).
+ *
+ * <p>A {@code multi} is all or nothing: one name another session holds (or a bucket not yet made)
+ * fails the whole batch and creates none of it. A missing bucket is made (persistent: a busy
+ * bucket stays) and the batch goes once more. When a batch fails for any other reason, including a
+ * lost connection (then it may have been applied), every claim in it is made again on its own, by
+ * the one-at-a-time claim of {@link NameRegistry}, which already tells a name held by another
+ * session from its own create whose answer was lost. Contention on a name is rare (two nodes
+ * activating one ID during a ring change), so the batch path is the common one.
+ *
+ * <p>Bounded: at most {@link #MAX_WAITING} claims wait; beyond, {@link #submit} refuses and the
+ * caller fails the claim (retryable). Thread-safe; the callbacks run on Curator's event thread.
+ */
+final class NameCreates {
+  static final int MAX_BATCH = 128;
+  static final int MAX_BATCHES_IN_FLIGHT = 4;
+  static final int MAX_WAITING = 10_000;
+
+  /**
+   * One claim: its path and bytes, what to do once the batch created it, and the claim made on its
+   * own (when it goes out alone, or its batch failed), which completes when answered.
+   */
+  private record Create(String path, byte[] data, Runnable created, Supplier<CompletionStage<?>> alone) {}
+
+  private final CuratorFramework client;
+  private final ArrayDeque<Create> waiting = new ArrayDeque<>();
+  private int inFlight;
+  /** Batches sent as one multi, and those of them that failed (tests, figures). */
+  final LongAdder multis = new LongAdder();
+  final LongAdder failedMultis = new LongAdder();
+
+  NameCreates(CuratorFramework client) {
+    this.client = client;
+  }
+
+  /** Sends or queues the create; false when {@link #MAX_WAITING} claims already wait. */
+  boolean submit(String path, byte[] data, Runnable created, Supplier<CompletionStage<?>> alone) {
+    Create c = new Create(path, data, created, alone);
+    synchronized (this) {
+      if (inFlight >= MAX_BATCHES_IN_FLIGHT) {
+        if (waiting.size() >= MAX_WAITING) {
+          return false;
+        }
+        waiting.add(c);
+        return true;
+      }
+      inFlight++;
+    }
+    send(List.of(c));
+    return true;
+  }
+
+  private void send(List<Create> batch) {
+    if (batch.size() == 1) {
+      try {
+        batch.get(0).alone().get().whenComplete((v, e) -> done());
+      } catch (RuntimeException e) {
+        done();
+        throw e;
+      }
+      return;
+    }
+    sendMulti(batch, false);
+  }
+
+  /**
+   * One batch as one multi. A batch that failed because a bucket ({@code registry/<type>/<bucket>})
+   * did not exist (a type's first claims, or a bucket ZooKeeper removed when it emptied) makes its
+   * buckets and goes once more; any other failure sends each claim alone.
+   */
+  private void sendMulti(List<Create> batch, boolean bucketsMade) {
+    multis.increment();
+    try {
+      List<CuratorOp> ops = new ArrayList<>(batch.size());
+      for (Create c : batch) {
+        ops.add(client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(c.path(), c.data()));
+      }
+      client.transaction().inBackground((cf, event) -> {
+        Code code = Code.get(event.getResultCode());
+        if (code == Code.OK) {
+          batch.forEach(c -> c.created().run());
+          done();
+          return;
+        }
+        failedMultis.increment();
+        if (code == Code.NONODE && !bucketsMade) {
+          makeBuckets(batch, () -> sendMulti(batch, true));
+          return;
+        }
+        batch.forEach(c -> c.alone().get()); // none of it was created, or (connection lost) perhaps all
+        done();
+      }).forOperations(ops);
+    } catch (Exception e) {
+      failedMultis.increment();
+      batch.forEach(c -> c.alone().get());
+      done();
+    }
+  }
+
+  /** Creates the buckets of the batch's names that do not exist (persistent), then runs {@code then}. */
+  private void makeBuckets(List<Create> batch, Runnable then) {
+    java.util.Set<String> buckets = new java.util.TreeSet<>();
+    batch.forEach(c -> buckets.add(c.path().substring(0, c.path().lastIndexOf('/'))));
+    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(buckets.size());
+    for (String bucket : buckets) {
+      try {
+        client.create().creatingParentsIfNeeded().inBackground((cf, event) -> {
+          if (left.decrementAndGet() == 0) {
+            then.run(); // made, already there, or failed: the batch's second try tells
+          }
+        }).forPath(bucket);
+      } catch (Exception e) {
+        if (left.decrementAndGet() == 0) {
+          then.run();
+        }
+      }
+    }
+  }
+
+  /** A batch was answered: the next one goes out with what waits, or the slot is free. */
+  private void done() {
+    List<Create> next = new ArrayList<>();
+    synchronized (this) {
+      while (!waiting.isEmpty() && next.size() < MAX_BATCH) {
+        next.add(waiting.poll());
+      }
+      if (next.isEmpty()) {
+        inFlight--;
+        return;
+      }
+    }
+    send(next);
+  }
+}
