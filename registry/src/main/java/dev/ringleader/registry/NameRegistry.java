@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * The global names of live workers: one ephemeral znode per activation, owned by the hosting node's
  * session, at {@code registry/<type>/<bucket>/<id>}. Every call is asynchronous (Curator
  * {@code inBackground}) so the request path never blocks a thread on ZooKeeper; claims that arrive
- * while others are in flight go together in one {@code multi} ({@link NameCreates}).
+ * while others are in flight go together in one {@code multi} ({@link NameBatches}).
  *
  * <p>ZooKeeper guarantees that only one session can create a given path; it does not guarantee that
  * the holder is still alive (a holder's name lasts until its session expires). Deciding what to do
@@ -47,8 +47,9 @@ public final class NameRegistry implements Closeable {
   private final ScheduledExecutorService timer;
   private final Executor executor;
   private final ConnectionStateListener connectionListener = (c, s) -> onConnectionState(s);
-  /** The creates of claims, batched into {@code multi}s while others are in flight. */
-  private final NameCreates creates;
+  /** The creates of claims and the deletes of releases, batched into {@code multi}s while others are in flight. */
+  private final NameBatches creates;
+  private final NameBatches deletes;
 
   /** A claim that failed without knowing whether its create reached the server. */
   private record Unsure(String type, String id, long incarnation) {}
@@ -83,7 +84,8 @@ public final class NameRegistry implements Closeable {
     this.paths = paths;
     this.timer = timer;
     this.executor = executor;
-    this.creates = new NameCreates(client);
+    this.creates = NameBatches.creates(client);
+    this.deletes = NameBatches.deletes(client);
     client.getConnectionStateListenable().addListener(connectionListener);
   }
 
@@ -119,14 +121,14 @@ public final class NameRegistry implements Closeable {
     CompletableFuture<Claim> out = new CompletableFuture<>();
     if (!creates.submit(paths.name(type, id), RegistryJson.write(value), () -> out.complete(Claim.taken(0)),
         () -> claimAlone(type, id, value, out))) {
-      out.completeExceptionally(new IllegalStateException("more than " + NameCreates.MAX_WAITING + " claims of "
+      out.completeExceptionally(new IllegalStateException("more than " + NameBatches.MAX_WAITING + " claims of "
           + "global names wait for ZooKeeper; retry shortly"));
     }
     return out;
   }
 
   /**
-   * One claim on its own: when it goes out alone, or its batch failed (docs: {@link NameCreates}).
+   * One claim on its own: when it goes out alone, or its batch failed (docs: {@link NameBatches}).
    * Completes {@code out} and returns it.
    */
   private CompletableFuture<Claim> claimAlone(String type, String id, GlobalName value, CompletableFuture<Claim> out) {
@@ -168,6 +170,11 @@ public final class NameRegistry implements Closeable {
   /** Batches of name creates sent as one {@code multi}, and those that failed (tests and figures). */
   long[] multis() {
     return new long[] {creates.multis.sum(), creates.failedMultis.sum()};
+  }
+
+  /** Batches of name deletes sent as one {@code multi}, and those that failed (tests and figures). */
+  long[] deleteMultis() {
+    return new long[] {deletes.multis.sum(), deletes.failedMultis.sum()};
   }
 
   /** Reads who holds the name, if anyone. */
@@ -220,13 +227,37 @@ public final class NameRegistry implements Closeable {
           out.complete(null);
           return;
         }
-        c.delete().withVersion(stat.getVersion()).inBackground((c2, e2) -> {
-          Code code2 = Code.get(e2.getResultCode());
-          switch (code2) {
-            case OK, NONODE, BADVERSION -> out.complete(null);
-            default -> out.completeExceptionally(KeeperException.create(code2, path));
-          }
-        }).forPath(path);
+        int version = stat.getVersion();
+        long reader = session;
+        if (!deletes.submitDelete(path, version, () -> out.complete(null), () -> deleteAlone(path, version, out),
+            () -> sessionId() != reader)) {
+          deleteAlone(path, version, out); // too many wait to go in a batch: this one goes alone
+        }
+      }).forPath(path);
+    } catch (Exception e) {
+      out.completeExceptionally(e);
+    }
+    return out;
+  }
+
+  /** This client's current session id, or 0 when it has none (closed). */
+  private long sessionId() {
+    try {
+      return client.getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception closed) {
+      return 0;
+    }
+  }
+
+  /** The delete of one release on its own (alone, or its batch failed); completes {@code out} and returns it. */
+  private CompletableFuture<Void> deleteAlone(String path, int version, CompletableFuture<Void> out) {
+    try {
+      client.delete().withVersion(version).inBackground((c2, e2) -> {
+        Code code2 = Code.get(e2.getResultCode());
+        switch (code2) {
+          case OK, NONODE, BADVERSION -> out.complete(null); // gone, or another's now: left alone
+          default -> out.completeExceptionally(KeeperException.create(code2, path));
+        }
       }).forPath(path);
     } catch (Exception e) {
       out.completeExceptionally(e);

@@ -112,6 +112,19 @@ class NameRegistryTest {
     assertTrue(after[0] - after[1] > multis[0] - multis[1], "some batches created their names in one multi: "
         + java.util.Arrays.toString(after));
     assertEquals(2_000, mine.list("t").size());
+
+    // Releases of all of them at once: their deletes go in batches too; the other session's names stay.
+    List<java.util.concurrent.CompletableFuture<Void>> releases = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) {
+      releases.add(mine.release("t", "id" + i, i).toCompletableFuture());
+      releases.add(mine.release("t", "jd" + i, 5_000 + i).toCompletableFuture());
+    }
+    for (var r : releases) {
+      r.get(30, TimeUnit.SECONDS);
+    }
+    assertEquals(10, mine.list("t").size(), "only the other session's 10 names are left");
+    long[] deletes = mine.deleteMultis();
+    assertTrue(deletes[0] - deletes[1] > 0, "some deletes went together in one multi: " + java.util.Arrays.toString(deletes));
   }
 
   @Test

@@ -12,7 +12,8 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 
 /**
- * The creates of global names, batched (issue 15): a claim goes out at once while fewer than
+ * The writes of global names, batched (issue 15): the creates of claims ({@link #creates}) and the
+ * deletes of releases ({@link #deletes}), each kind on its own. A claim goes out at once while fewer than
  * {@link #MAX_BATCHES_IN_FLIGHT} batches are in flight (an idle node's claim is one round trip, as
  * before); the claims that arrive meanwhile wait, and each answered batch sends up to {@link
  * #MAX_BATCH} of them as one ZooKeeper {@code multi} (one request, one transaction, one log write on
@@ -26,34 +27,66 @@ import org.apache.zookeeper.KeeperException.Code;
  * session from its own create whose answer was lost. Contention on a name is rare (two nodes
  * activating one ID during a ring change), so the batch path is the common one.
  *
- * <p>Bounded: at most {@link #MAX_WAITING} claims wait; beyond, {@link #submit} refuses and the
- * caller fails the claim (retryable). Thread-safe; the callbacks run on Curator's event thread.
+ * <p>Bounded: at most {@link #MAX_WAITING} writes of each kind wait; beyond, {@link #submit} refuses
+ * and the caller fails the claim (retryable) or deletes alone. Thread-safe; the callbacks run on Curator's event thread.
  */
-final class NameCreates {
+final class NameBatches {
   static final int MAX_BATCH = 128;
   static final int MAX_BATCHES_IN_FLIGHT = 4;
   static final int MAX_WAITING = 10_000;
 
   /**
-   * One claim: its path and bytes, what to do once the batch created it, and the claim made on its
-   * own (when it goes out alone, or its batch failed), which completes when answered.
+   * One write: its path, its bytes (a create) or version (a delete), what to do once its batch was
+   * applied, and the write made on its own (when it goes out alone, or its batch failed), which
+   * completes when answered.
    */
-  private record Create(String path, byte[] data, Runnable created, Supplier<CompletionStage<?>> alone) {}
+  private record Create(String path, byte[] data, int version, Runnable created, Supplier<CompletionStage<?>> alone,
+      java.util.function.BooleanSupplier moot) {}
 
   private final CuratorFramework client;
+  /** True for the creates (an ephemeral create per name), false for the deletes (by version). */
+  private final boolean creating;
   private final ArrayDeque<Create> waiting = new ArrayDeque<>();
   private int inFlight;
   /** Batches sent as one multi, and those of them that failed (tests, figures). */
   final LongAdder multis = new LongAdder();
   final LongAdder failedMultis = new LongAdder();
 
-  NameCreates(CuratorFramework client) {
+  private NameBatches(CuratorFramework client, boolean creating) {
     this.client = client;
+    this.creating = creating;
   }
 
-  /** Sends or queues the create; false when {@link #MAX_WAITING} claims already wait. */
+  /** The creates of claims: ephemeral znodes carrying the name's value. */
+  static NameBatches creates(CuratorFramework client) {
+    return new NameBatches(client, true);
+  }
+
+  /**
+   * The deletes of releases, each by the version its release read: a batch in which one name went
+   * or changed meanwhile ({@code NONODE}, {@code BADVERSION}) deletes none, and each goes alone.
+   */
+  static NameBatches deletes(CuratorFramework client) {
+    return new NameBatches(client, false);
+  }
+
+  /** Sends or queues the create of {@code data} at {@code path}; false when {@link #MAX_WAITING} already wait. */
   boolean submit(String path, byte[] data, Runnable created, Supplier<CompletionStage<?>> alone) {
-    Create c = new Create(path, data, created, alone);
+    return submit(new Create(path, data, -1, created, alone, () -> false));
+  }
+
+  /**
+   * Sends or queues the delete of {@code path} at {@code version}; false when {@link #MAX_WAITING}
+   * already wait. {@code moot} is asked just before the delete goes out: true (the session that read
+   * the name is gone, and the name with it) drops it as done, so a delete that waited never removes
+   * a name another session created meanwhile at the same version.
+   */
+  boolean submitDelete(String path, int version, Runnable deleted, Supplier<CompletionStage<?>> alone,
+      java.util.function.BooleanSupplier moot) {
+    return submit(new Create(path, null, version, deleted, alone, moot));
+  }
+
+  private boolean submit(Create c) {
     synchronized (this) {
       if (inFlight >= MAX_BATCHES_IN_FLIGHT) {
         if (waiting.size() >= MAX_WAITING) {
@@ -68,7 +101,19 @@ final class NameCreates {
     return true;
   }
 
-  private void send(List<Create> batch) {
+  private void send(List<Create> all) {
+    List<Create> batch = new ArrayList<>(all.size());
+    for (Create c : all) {
+      if (c.moot().getAsBoolean()) {
+        c.created().run();
+      } else {
+        batch.add(c);
+      }
+    }
+    if (batch.isEmpty()) {
+      done();
+      return;
+    }
     if (batch.size() == 1) {
       try {
         batch.get(0).alone().get().whenComplete((v, e) -> done());
@@ -91,7 +136,9 @@ final class NameCreates {
     try {
       List<CuratorOp> ops = new ArrayList<>(batch.size());
       for (Create c : batch) {
-        ops.add(client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(c.path(), c.data()));
+        ops.add(creating
+            ? client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(c.path(), c.data())
+            : client.transactionOp().delete().withVersion(c.version()).forPath(c.path()));
       }
       client.transaction().inBackground((cf, event) -> {
         Code code = Code.get(event.getResultCode());
@@ -101,7 +148,7 @@ final class NameCreates {
           return;
         }
         failedMultis.increment();
-        if (code == Code.NONODE && !bucketsMade) {
+        if (creating && code == Code.NONODE && !bucketsMade) {
           makeBuckets(batch, () -> sendMulti(batch, true));
           return;
         }
