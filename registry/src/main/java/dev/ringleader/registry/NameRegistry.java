@@ -3,9 +3,7 @@ package dev.ringleader.registry;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,8 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NameRegistry implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(NameRegistry.class);
-  /** At most this many claims with an unknown outcome are remembered; beyond, the oldest is forgotten. */
-  static final int MAX_UNSURE = 10_000;
 
   private final CuratorFramework client;
   private final ClusterPaths paths;
@@ -51,19 +47,11 @@ public final class NameRegistry implements Closeable {
   private final NameBatches creates;
   private final NameBatches deletes;
 
-  /** A claim that failed without knowing whether its create reached the server. */
-  private record Unsure(String type, String id, long incarnation) {}
-
   /**
-   * Claims whose outcome is unknown (the create may have succeeded on the server while its answer
-   * was lost), by path, oldest first. Their callers saw a failure and never use the name, so a name
-   * this session holds with that incarnation is an orphan: it is released once the connection is
-   * back, rather than lingering (a new owner would see {@code name_held}) until the session ends.
-   * Bounded by {@link #MAX_UNSURE}: on overflow the oldest is forgotten (logged); such a name is then
-   * released when a request for its key meets it on this node, or when the session ends. Guarded by
-   * itself.
+   * Claims whose outcome is unknown (the create may have succeeded while its answer was lost): their
+   * names, if they exist, are released once the connection is back ({@link UnsureClaims}).
    */
-  private final Map<String, Unsure> unsure = new LinkedHashMap<>();
+  private final UnsureClaims unsure;
 
   /**
    * A registry for reading names only ({@link #list}, {@link #get}, {@link #lookup}): views and tests.
@@ -86,6 +74,7 @@ public final class NameRegistry implements Closeable {
     this.executor = executor;
     this.creates = NameBatches.creates(client);
     this.deletes = NameBatches.deletes(client);
+    this.unsure = new UnsureClaims(paths, this::release, () -> client.getZookeeperClient().isConnected());
     client.getConnectionStateListenable().addListener(connectionListener);
   }
 
@@ -93,20 +82,16 @@ public final class NameRegistry implements Closeable {
   @Override
   public void close() {
     client.getConnectionStateListenable().removeListener(connectionListener);
-    synchronized (unsure) {
-      unsure.clear();
-    }
+    unsure.clear();
   }
 
   /** The one place that reacts to the ZooKeeper connection. */
   private void onConnectionState(ConnectionState state) {
     switch (state) {
-      case CONNECTED, RECONNECTED -> releaseUnsure();
+      case CONNECTED, RECONNECTED -> unsure.releaseAll();
       case LOST -> {
         // The session that may have created them is gone, and its ephemerals with it.
-        synchronized (unsure) {
-          unsure.clear();
-        }
+        unsure.clear();
       }
       case SUSPENDED, READ_ONLY -> { }
     }
@@ -115,7 +100,7 @@ public final class NameRegistry implements Closeable {
   /**
    * Tries to create the name; when it exists, reads who holds it. A claim that completes
    * exceptionally must not be used: the caller gives up this incarnation (a claim whose outcome is
-   * unknown is cleaned up here, see {@link #unsure}).
+   * unknown is cleaned up here, see {@link UnsureClaims}).
    */
   public CompletionStage<Claim> claim(String type, String id, GlobalName value) {
     CompletableFuture<Claim> out = new CompletableFuture<>();
@@ -330,52 +315,14 @@ public final class NameRegistry implements Closeable {
     }
   }
 
-  // ---- claims with an unknown outcome ------------------------------------------------------------
-
   /** A claim of {@code value} failed without knowing whether its create was applied. */
   void outcomeUnknown(String type, String id, GlobalName value) {
-    String path = paths.name(type, id);
-    synchronized (unsure) {
-      unsure.put(path + "#" + value.incarnation(), new Unsure(type, id, value.incarnation()));
-      if (unsure.size() > MAX_UNSURE) {
-        String oldest = unsure.keySet().iterator().next();
-        unsure.remove(oldest);
-        log.warn("more than {} claims with an unknown outcome; forgetting {} (its name, if it exists, is released "
-            + "when a request meets it here or when the session ends)", MAX_UNSURE, oldest);
-      }
-    }
-    log.warn("the claim of {} (incarnation {}) got no answer; its name, if it was created, is released once "
-        + "ZooKeeper answers again", path, value.incarnation());
-    if (client.getZookeeperClient().isConnected()) {
-      releaseUnsure();
-    }
-  }
-
-  /** Releases every remembered name this session holds for its unknown-outcome incarnation. */
-  private void releaseUnsure() {
-    List<Map.Entry<String, Unsure>> todo;
-    synchronized (unsure) {
-      todo = new ArrayList<>(unsure.entrySet());
-    }
-    for (Map.Entry<String, Unsure> e : todo) {
-      Unsure u = e.getValue();
-      release(u.type(), u.id(), u.incarnation()).whenComplete((v, err) -> {
-        if (err == null) {
-          synchronized (unsure) {
-            unsure.remove(e.getKey(), u);
-          }
-          log.debug("name {} of a claim without an answer: released if it was ours", e.getKey());
-        }
-        // else: kept for the next reconnection
-      });
-    }
+    unsure.add(type, id, value.incarnation());
   }
 
   /** How many claims with an unknown outcome wait for their names to be checked (tests). */
   int unsureCount() {
-    synchronized (unsure) {
-      return unsure.size();
-    }
+    return unsure.count();
   }
 
   /** Every name of a type currently in ZooKeeper (synchronous; for views and tests, not requests). */
