@@ -96,12 +96,7 @@ public final class Membership implements Closeable {
     }
     for (String child : client.getChildren().forPath(paths.members())) {
       try {
-        Member m = RegistryJson.read(client.getData().forPath(paths.member(child)), Member.class);
-        if (m != null) {
-          out.put(m.node(), m);
-        }
-      } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
-        // left meanwhile
+        read(client, paths, child).ifPresent(e -> out.put(e.member().node(), e.member())); // absent: left meanwhile
       } catch (RuntimeException unreadable) {
         log.warn("skipping the unreadable member entry {}", paths.member(child));
       }

@@ -40,13 +40,13 @@ final class NameBatches {
    * applied, and the write made on its own (when it goes out alone, or its batch failed), which
    * completes when answered.
    */
-  private record Create(String path, byte[] data, int version, Runnable created, Supplier<CompletionStage<?>> alone,
+  private record Write(String path, byte[] data, int version, Runnable applied, Supplier<CompletionStage<?>> alone,
       java.util.function.BooleanSupplier moot) {}
 
   private final CuratorFramework client;
   /** True for the creates (an ephemeral create per name), false for the deletes (by version). */
   private final boolean creating;
-  private final ArrayDeque<Create> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Write> waiting = new ArrayDeque<>();
   private int inFlight;
   /** Batches sent as one multi, and those of them that failed (tests, figures). */
   final LongAdder multis = new LongAdder();
@@ -71,8 +71,8 @@ final class NameBatches {
   }
 
   /** Sends or queues the create of {@code data} at {@code path}; false when {@link #MAX_WAITING} already wait. */
-  boolean submit(String path, byte[] data, Runnable created, Supplier<CompletionStage<?>> alone) {
-    return submit(new Create(path, data, -1, created, alone, () -> false));
+  boolean submit(String path, byte[] data, Runnable applied, Supplier<CompletionStage<?>> alone) {
+    return submit(new Write(path, data, -1, applied, alone, () -> false));
   }
 
   /**
@@ -83,10 +83,10 @@ final class NameBatches {
    */
   boolean submitDelete(String path, int version, Runnable deleted, Supplier<CompletionStage<?>> alone,
       java.util.function.BooleanSupplier moot) {
-    return submit(new Create(path, null, version, deleted, alone, moot));
+    return submit(new Write(path, null, version, deleted, alone, moot));
   }
 
-  private boolean submit(Create c) {
+  private boolean submit(Write c) {
     synchronized (this) {
       if (inFlight >= MAX_BATCHES_IN_FLIGHT) {
         if (waiting.size() >= MAX_WAITING) {
@@ -101,11 +101,11 @@ final class NameBatches {
     return true;
   }
 
-  private void send(List<Create> all) {
-    List<Create> batch = new ArrayList<>(all.size());
-    for (Create c : all) {
+  private void send(List<Write> all) {
+    List<Write> batch = new ArrayList<>(all.size());
+    for (Write c : all) {
       if (c.moot().getAsBoolean()) {
-        c.created().run();
+        c.applied().run();
       } else {
         batch.add(c);
       }
@@ -131,11 +131,11 @@ final class NameBatches {
    * did not exist (a type's first claims, or a bucket ZooKeeper removed when it emptied) makes its
    * buckets and goes once more; any other failure sends each claim alone.
    */
-  private void sendMulti(List<Create> batch, boolean bucketsMade) {
+  private void sendMulti(List<Write> batch, boolean bucketsMade) {
     multis.increment();
     try {
       List<CuratorOp> ops = new ArrayList<>(batch.size());
-      for (Create c : batch) {
+      for (Write c : batch) {
         ops.add(creating
             ? client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(c.path(), c.data())
             : client.transactionOp().delete().withVersion(c.version()).forPath(c.path()));
@@ -143,7 +143,7 @@ final class NameBatches {
       client.transaction().inBackground((cf, event) -> {
         Code code = Code.get(event.getResultCode());
         if (code == Code.OK) {
-          batch.forEach(c -> c.created().run());
+          batch.forEach(c -> c.applied().run());
           done();
           return;
         }
@@ -163,7 +163,7 @@ final class NameBatches {
   }
 
   /** Creates the buckets of the batch's names that do not exist (persistent), then runs {@code then}. */
-  private void makeBuckets(List<Create> batch, Runnable then) {
+  private void makeBuckets(List<Write> batch, Runnable then) {
     java.util.Set<String> buckets = new java.util.TreeSet<>();
     batch.forEach(c -> buckets.add(c.path().substring(0, c.path().lastIndexOf('/'))));
     java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(buckets.size());
@@ -184,7 +184,7 @@ final class NameBatches {
 
   /** A batch was answered: the next one goes out with what waits, or the slot is free. */
   private void done() {
-    List<Create> next = new ArrayList<>();
+    List<Write> next = new ArrayList<>();
     synchronized (this) {
       while (!waiting.isEmpty() && next.size() < MAX_BATCH) {
         next.add(waiting.poll());

@@ -104,8 +104,9 @@ public final class NameRegistry implements Closeable {
    */
   public CompletionStage<Claim> claim(String type, String id, GlobalName value) {
     CompletableFuture<Claim> out = new CompletableFuture<>();
-    if (!creates.submit(paths.name(type, id), RegistryJson.write(value), () -> out.complete(Claim.taken(0)),
-        () -> claimAlone(type, id, value, out))) {
+    byte[] bytes = RegistryJson.write(value);
+    if (!creates.submit(paths.name(type, id), bytes, () -> out.complete(Claim.taken(0)),
+        () -> claimAlone(type, id, value, bytes, out))) {
       out.completeExceptionally(new IllegalStateException("more than " + NameBatches.MAX_WAITING + " claims of "
           + "global names wait for ZooKeeper; retry shortly"));
     }
@@ -116,7 +117,8 @@ public final class NameRegistry implements Closeable {
    * One claim on its own: when it goes out alone, or its batch failed (docs: {@link NameBatches}).
    * Completes {@code out} and returns it.
    */
-  private CompletableFuture<Claim> claimAlone(String type, String id, GlobalName value, CompletableFuture<Claim> out) {
+  private CompletableFuture<Claim> claimAlone(String type, String id, GlobalName value, byte[] bytes,
+      CompletableFuture<Claim> out) {
     String path = paths.name(type, id);
     try {
       client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL)
@@ -145,7 +147,7 @@ public final class NameRegistry implements Closeable {
               default -> out.completeExceptionally(KeeperException.create(code, path));
             }
           })
-          .forPath(path, RegistryJson.write(value));
+          .forPath(path, bytes);
     } catch (Exception e) {
       out.completeExceptionally(e);
     }
@@ -201,10 +203,8 @@ public final class NameRegistry implements Closeable {
         }
         Stat stat = event.getStat();
         GlobalName held = RegistryJson.read(event.getData(), GlobalName.class);
-        long session;
-        try {
-          session = c.getZookeeperClient().getZooKeeper().getSessionId();
-        } catch (Exception closed) {
+        long session = sessionId();
+        if (session == 0) {
           out.complete(null); // the client closed meanwhile: the session, and with it the name, is gone
           return;
         }
@@ -213,9 +213,8 @@ public final class NameRegistry implements Closeable {
           return;
         }
         int version = stat.getVersion();
-        long reader = session;
         if (!deletes.submitDelete(path, version, () -> out.complete(null), () -> deleteAlone(path, version, out),
-            () -> sessionId() != reader)) {
+            () -> sessionId() != session)) {
           deleteAlone(path, version, out); // too many wait to go in a batch: this one goes alone
         }
       }).forPath(path);

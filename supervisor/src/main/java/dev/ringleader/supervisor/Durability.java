@@ -14,5 +14,10 @@ public enum Durability {
    */
   DISK,
   /** As {@link #DISK}, and the log is synced before a copy is acknowledged: survives a power loss. */
-  DISK_FSYNC
+  DISK_FSYNC;
+
+  /** As the setting spells it: {@code memory}, {@code disk}, {@code disk-fsync} (also in member znodes). */
+  String setting() {
+    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
 }

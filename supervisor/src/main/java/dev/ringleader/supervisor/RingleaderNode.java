@@ -164,7 +164,7 @@ public final class RingleaderNode implements Closeable {
     http.start();
     peers = network.client();
     Member self = new Member(id, settings.advertiseUrl(), peerAddress, startedAt, settings.weight(),
-        MemberStatus.JOINING, StartupSteps.name(settings.durability()));
+        MemberStatus.JOINING, settings.durability().setting());
     membership = new Membership(client, paths, self);
     leadership = new Leadership(client, paths.leader(), id, () -> {
       events.add("leader", leadership.isLeader() ? id + " leads" : id + " no longer leads");

@@ -171,27 +171,21 @@ final class SettingsReader {
     if (token != null && token.length() < 16) {
       throw new SettingsException("invalid setting --admin-token: must be at least 16 characters");
     }
-    String acl = r.string("zk-acl", "on");
-    if (!acl.equals("on") && !acl.equals("off")) {
-      throw new SettingsException("invalid setting --zk-acl=" + acl + ": must be on|off");
-    }
+    boolean acl = r.isDefault("zk-acl", "on", "off");
     int probe = r.integer("crash-probe-ms", 100, 0, 10_000);
     if (probe > 0 && probe < 20) {
       throw new SettingsException("invalid setting --crash-probe-ms=" + probe + ": must be 0 (off) or 20-10000");
     }
-    return new PeerSettings(peerPort, advertise, secret, token, acl.equals("on"), Duration.ofMillis(probe));
+    return new PeerSettings(peerPort, advertise, secret, token, acl, Duration.ofMillis(probe));
   }
 
   private static StoreSettings storeSettings(Values r) {
     Durability durability = r.choice("durability", Durability.class, Durability.MEMORY);
     String dir = r.string("data-dir", null);
-    String corrupt = r.string("store-corrupt", "refuse");
-    if (!corrupt.equals("refuse") && !corrupt.equals("discard")) {
-      throw new SettingsException("invalid setting --store-corrupt=" + corrupt + ": must be refuse|discard");
-    }
+    boolean discard = !r.isDefault("store-corrupt", "refuse", "discard");
     if (durability != Durability.MEMORY && dir == null) {
-      throw new SettingsException("missing setting --data-dir: --durability=" + durability.name().toLowerCase(Locale.ROOT)
-          .replace('_', '-') + " keeps this node's states in a store under it");
+      throw new SettingsException("missing setting --data-dir: --durability=" + durability.setting()
+          + " keeps this node's states in a store under it");
     }
     Path path = null;
     if (dir != null) {
@@ -206,11 +200,8 @@ final class SettingsReader {
     }
     int cache = r.integer("state-cache", dev.ringleader.supervisor.internal.replication.StateStore.DEFAULT_CACHE, 0,
         10_000_000);
-    String check = r.string("durability-check", "enforce");
-    if (!check.equals("enforce") && !check.equals("warn")) {
-      throw new SettingsException("invalid setting --durability-check=" + check + ": must be enforce|warn");
-    }
-    return new StoreSettings(durability, path, corrupt.equals("discard"), cache, check.equals("enforce"));
+    boolean enforce = r.isDefault("durability-check", "enforce", "warn");
+    return new StoreSettings(durability, path, discard, cache, enforce);
   }
 
   /** The cluster secret from --cluster-secret-file or --cluster-secret (one of them, not both). */
@@ -248,6 +239,18 @@ final class SettingsReader {
 
     Values(Map<String, String> values) {
       this.values = values;
+    }
+
+    /**
+     * A setting that is one of two words, the default first; true when it is the default. Anything
+     * else is refused, naming both.
+     */
+    boolean isDefault(String name, String byDefault, String other) {
+      String v = string(name, byDefault);
+      if (!v.equals(byDefault) && !v.equals(other)) {
+        throw new SettingsException("invalid setting --" + name + "=" + v + ": must be " + byDefault + "|" + other);
+      }
+      return v.equals(byDefault);
     }
 
     String string(String name, String def) {

@@ -36,11 +36,6 @@ final class StartupSteps {
     step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
   }
 
-  /** A durability as its setting spells it: {@code memory}, {@code disk}, {@code disk-fsync}. */
-  static String name(Durability d) {
-    return d.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-  }
-
   /**
    * Before this node registers: every member that says its durability must have this node's (a copy
    * is as durable as its least durable holder, and an activation with a durability on disk asks every
@@ -49,7 +44,7 @@ final class StartupSteps {
    * now: two nodes that start at the same moment are not checked against each other.
    */
   static void checkDurability(String self, Settings settings, java.util.Map<String, dev.ringleader.registry.Member> members) {
-    String mine = name(settings.durability());
+    String mine = settings.durability().setting();
     java.util.List<String> others = members.values().stream()
         .filter(m -> !m.node().equals(self) && m.durability() != null && !m.durability().equals(mine))
         .map(m -> m.node() + " " + m.durability()).toList();

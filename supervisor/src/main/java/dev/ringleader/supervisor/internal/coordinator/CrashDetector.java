@@ -165,8 +165,8 @@ public final class CrashDetector implements Closeable {
     if (e == null) {
       metrics.crashProbe("answered");
       refusals.remove(m.node());
-      JsonNode id = r.status() == 200 ? read(r.body()) : null;
-      if (id != null && !identifies(r, m.node(), m.startedAt())) {
+      JsonNode id = identity(r);
+      if (id != null && !identifies(id, m.node(), m.startedAt())) {
         crashed(m, session, "new_incarnation", "another process answers at its peer address " + m.peer() + " (node "
             + id.path("node").asText() + ", incarnation " + id.path("incarnation").asLong() + ")");
       }
@@ -267,9 +267,13 @@ public final class CrashDetector implements Closeable {
     return false;
   }
 
-  /** True when an {@code IDENTIFY} answer comes from process {@code incarnation} of node {@code node}. */
-  static boolean identifies(PeerResponse r, String node, long incarnation) {
-    JsonNode id = r.status() == 200 ? read(r.body()) : null;
+  /** An {@code IDENTIFY} answer's {@code {"node","incarnation"}}, or null when it is not one. */
+  static JsonNode identity(PeerResponse r) {
+    return r.status() == 200 ? read(r.body()) : null;
+  }
+
+  /** True when {@code id} (see {@link #identity}) is process {@code incarnation} of node {@code node}. */
+  static boolean identifies(JsonNode id, String node, long incarnation) {
     return id != null && node.equals(id.path("node").asText()) && id.path("incarnation").asLong() == incarnation;
   }
 

@@ -89,8 +89,8 @@ public final class FastFailover implements Closeable {
       try {
         var r = peers.send(address, dev.ringleader.supervisor.internal.peer.PeerRequest.of(
             dev.ringleader.supervisor.internal.peer.PeerOp.IDENTIFY, null), Duration.ofMillis(500)).get();
-        return CrashDetector.identifies(r, self, incarnation) ? "this process answers at its peer address " + address
-            : null;
+        return CrashDetector.identifies(CrashDetector.identity(r), self, incarnation)
+            ? "this process answers at its peer address " + address : null;
       } catch (java.util.concurrent.ExecutionException e) {
         if (!CrashDetector.refused(e.getCause())) {
           return null; // silence, or a failed handshake: not certain

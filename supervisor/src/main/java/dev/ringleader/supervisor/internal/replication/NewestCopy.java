@@ -6,7 +6,6 @@ import dev.ringleader.registry.RingStore;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
-import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerOp;
 import dev.ringleader.supervisor.internal.peer.PeerRequest;
@@ -41,13 +40,6 @@ final class NewestCopy {
     this.store = store;
   }
 
-  private List<String> backups(WorkerKey key) {
-    List<String> prefs = new ArrayList<>(ring.current().ring().preferenceList(key.type(), key.id(),
-        settings.replication()));
-    prefs.remove(self);
-    return prefs;
-  }
-
   /**
    * The newest copy among this node's store and the other nodes of the preference list (with a
    * durability on disk: every other member, since after a restart of the whole cluster the newest
@@ -56,7 +48,8 @@ final class NewestCopy {
   CompletableFuture<StoredState> latest(WorkerKey key) {
     List<CompletableFuture<StoredState>> asks = new ArrayList<>();
     boolean onDisk = settings.durability() != dev.ringleader.supervisor.Durability.MEMORY;
-    java.util.Collection<String> holders = onDisk ? membership.members().keySet() : backups(key);
+    java.util.Collection<String> holders = onDisk ? membership.members().keySet()
+        : ring.current().ring().preferenceList(key.type(), key.id(), settings.replication()); // self skipped below
     java.util.Set<String> silent = java.util.concurrent.ConcurrentHashMap.newKeySet();
     for (String node : holders) {
       if (node.equals(self)) {
@@ -71,7 +64,7 @@ final class NewestCopy {
             if (r.status() != 200 && r.status() != Failure.NOT_FOUND.status) {
               silent.add(node);
             }
-            return r.status() == 200 ? read(r.body()) : null;
+            return r.status() == 200 ? read(r.bytes()) : null;
           })
           .exceptionally(e -> {
             silent.add(node);
@@ -83,8 +76,7 @@ final class NewestCopy {
         // On disk a member may hold the only newest copy (docs/durability.md 5): starting without its
         // answer could build on an older one. Retryable; a member that is gone leaves the membership.
         throw new RingleaderException(Failure.NOT_SERVING, "member(s) " + silent + " did not answer the fetch of "
-            + key + " and may hold a newer copy (durability " + settings.durability().name().toLowerCase(
-                java.util.Locale.ROOT).replace('_', '-') + "); retry shortly", Duration.ofSeconds(1), null);
+            + key + " and may hold a newer copy (the states are on disk); retry shortly", Duration.ofSeconds(1), null);
       }
       StoredState best = store.get(key);
       for (CompletableFuture<StoredState> a : asks) {
@@ -100,11 +92,12 @@ final class NewestCopy {
     });
   }
 
-  private static StoredState read(String body) {
-    try {
-      return Json.MAPPER.readValue(body, StoredState.class);
-    } catch (Exception e) {
-      throw new IllegalStateException("unreadable copy: " + e.getMessage(), e);
+  /** A copy from a member's answer; an unreadable one counts as no answer (the member is then silent). */
+  private static StoredState read(byte[] body) {
+    StoredState s = StoredState.read(body);
+    if (s == null) {
+      throw new IllegalStateException("unreadable copy");
     }
+    return s;
   }
 }

@@ -135,10 +135,7 @@ public final class StateDisk implements Closeable {
   void write(WorkerKey key, StoredState s) {
     gate.readLock().lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("the state store " + dir + " is closed (the node is stopping); " + key
-            + " was not kept");
-      }
+      requireOpen(key + " was not kept");
       if (s == null) {
         db.delete(writes, key(key));
       } else {
@@ -172,7 +169,7 @@ public final class StateDisk implements Closeable {
   StoredState read(WorkerKey key) {
     gate.readLock().lock();
     try {
-      open(key);
+      requireOpen(key + " was not read");
       byte[] raw = db.get(key(key));
       return raw == null ? null : parsed(key, raw);
     } catch (RocksDBException e) {
@@ -191,7 +188,7 @@ public final class StateDisk implements Closeable {
     List<Map.Entry<WorkerKey, StoredState>> out = new ArrayList<>();
     gate.readLock().lock();
     try {
-      open(after); // before any native call: RocksDB must never be used once closed
+      requireOpen("the walk stops");
       try (ReadOptions walk = new ReadOptions().setFillCache(false); RocksIterator it = db.newIterator(walk)) {
         if (after == null) {
           it.seekToFirst();
@@ -227,11 +224,10 @@ public final class StateDisk implements Closeable {
     return s;
   }
 
-  /** Under the gate: fails when the store was closed (the node is stopping). */
-  private void open(WorkerKey key) {
+  /** Under the gate, before any native call (RocksDB must never be used once closed): fails when closed. */
+  private void requireOpen(String what) {
     if (closed) {
-      throw new IllegalStateException("the state store " + dir + " is closed (the node is stopping)"
-          + (key == null ? "" : "; " + key + " was not read"));
+      throw new IllegalStateException("the state store " + dir + " is closed (the node is stopping); " + what);
     }
   }
 
