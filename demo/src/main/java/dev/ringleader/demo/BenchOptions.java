@@ -55,7 +55,7 @@ record BenchOptions(
                                passivated
                                (the baseline always runs)
         --ids 10000            live player ids for hot reads and writes
-        --cache-ids 1000       ids for request(id) over the cache type
+        --cache-ids 10000      ids for request(id) over the cache type (5 s workers)
         --memory-workers 100000  workers created for the memory figure
         --memory-max-s 110     time cap for creating them (player workers idle out after 2 minutes)
         --passivated-states 200000  player states written then passivated for the bounded-heap figure
@@ -91,7 +91,7 @@ record BenchOptions(
     return new BenchOptions(
         durationS,
         positive(f, "ids", 10_000),
-        positive(f, "cache-ids", 1_000),
+        positive(f, "cache-ids", 10_000),
         positive(f, "memory-workers", 100_000),
         positive(f, "memory-max-s", 110),
         positive(f, "passivated-states", 200_000),

@@ -80,7 +80,7 @@ final class BenchWorkloads {
     if (o.runs("request")) {
       Path cache = writeIds("cache", "cache-" + run + "-", o.cacheIds());
       measure("request(id), cache type, " + o.cacheIds() + " ids", "node1, ids on all 3 nodes", "request", "pick",
-          "GET", "/request/", cache, Double.NaN);
+          "GET", "/request/", cache, 0.25);
     }
     if (o.runs("cold")) {
       measureFresh("cold activations (new player id per POST)", "cold", "cold-" + run + "-");
