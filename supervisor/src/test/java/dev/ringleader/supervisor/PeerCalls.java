@@ -1,7 +1,7 @@
 package dev.ringleader.supervisor;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.Timeouts;
 import dev.ringleader.supervisor.internal.peer.PeerNetwork;
 import dev.ringleader.supervisor.internal.peer.PeerOp;
@@ -34,7 +34,7 @@ final class PeerCalls {
       });
       network = new PeerNetwork("test-peer", TestCluster.SECRET.getBytes(StandardCharsets.UTF_8), 1);
       network.start("127.0.0.1", 0, null, (r, from, deadline) -> CompletableFuture.completedFuture(
-          ErrorResponses.of(Failure.NOT_FOUND, "a test peer")), new Timeouts(timer, timer));
+          ErrorResponses.of(CallError.NOT_FOUND, "a test peer")), new Timeouts(timer, timer));
     }
     return network;
   }

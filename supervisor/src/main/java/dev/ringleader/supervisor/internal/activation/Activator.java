@@ -1,10 +1,10 @@
 package dev.ringleader.supervisor.internal.activation;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.Claim;
 import dev.ringleader.registry.GlobalName;
 import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
@@ -73,7 +73,7 @@ final class Activator {
     GlobalName name = new GlobalName(node, a.incarnation, a.epoch, a.since);
     names.claim(a.key.type(), a.key.id(), name).whenComplete((claim, err) -> {
       if (err != null) {
-        local.fail(a, new RingleaderException(Failure.ZOOKEEPER_UNAVAILABLE,
+        local.fail(a, new RingleaderException(CallError.ZOOKEEPER_UNAVAILABLE,
             "cannot register worker " + a.key + " in ZooKeeper (" + ErrorResponses.unwrap(err).getMessage()
                 + "); retry shortly", Duration.ofSeconds(1), null));
       } else if (claim.taken()) {
@@ -98,7 +98,7 @@ final class Activator {
       return;
     }
     if (attempt >= LocalSupervisor.MAX_ATTEMPTS) {
-      local.fail(a, new RingleaderException(Failure.NAME_HELD, "worker " + a.key + " is still held by node " + holder
+      local.fail(a, new RingleaderException(CallError.NAME_HELD, "worker " + a.key + " is still held by node " + holder
           + " (a ring change or failover is in progress); retry shortly", Duration.ofSeconds(1), null));
       return;
     }
@@ -107,7 +107,7 @@ final class Activator {
       if (err == null && Boolean.TRUE.equals(gone)) {
         activate(a, attempt + 1);
       } else {
-        local.fail(a, new RingleaderException(Failure.NAME_HELD, "worker " + a.key + " is held by node " + holder
+        local.fail(a, new RingleaderException(CallError.NAME_HELD, "worker " + a.key + " is held by node " + holder
             + " and it did not let go within " + nameWait.toMillis() + " ms; retry shortly",
             Duration.ofSeconds(1), null));
       }
@@ -131,7 +131,7 @@ final class Activator {
         try {
           from = store.get(a.key); // with a disk, a read that may fail too
         } catch (RuntimeException diskFailed) {
-          local.fail(a, new RingleaderException(Failure.NOT_SERVING, "the state of " + a.key + " cannot be read on "
+          local.fail(a, new RingleaderException(CallError.NOT_SERVING, "the state of " + a.key + " cannot be read on "
               + "this node: " + diskFailed.getMessage(), Duration.ofSeconds(1), null));
           return;
         }
@@ -143,7 +143,7 @@ final class Activator {
   @SuppressWarnings({"unchecked", "rawtypes"})
   void startWith(Activation a, WorkerType type, StoredState stored) {
     if (a.nameLost) {
-      local.fail(a, new RingleaderException(Failure.ZOOKEEPER_UNAVAILABLE, "the ZooKeeper session that held the name of "
+      local.fail(a, new RingleaderException(CallError.ZOOKEEPER_UNAVAILABLE, "the ZooKeeper session that held the name of "
           + a.key + " was lost while it was activating; retry shortly", Duration.ofSeconds(1), null));
       return;
     }

@@ -1,6 +1,6 @@
 package dev.ringleader.supervisor.internal.activation;
 
-import dev.ringleader.supervisor.internal.failure.Failure;
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.worker.Committer;
 import dev.ringleader.worker.WorkerKey;
@@ -123,13 +123,13 @@ public final class CommitFence {
   }
 
   private static RingleaderException refused(WorkerKey key, long version) {
-    return new RingleaderException(Failure.NOT_ACKNOWLEDGED, "the change to " + key + " (version " + version
+    return new RingleaderException(CallError.NOT_ACKNOWLEDGED, "the change to " + key + " (version " + version
         + ") is not acknowledged: this node is leaving and its session is about to end, so it is not "
         + "copied; retry (another node takes " + key + " over)", Duration.ofSeconds(1), null);
   }
 
   private static RingleaderException cutOff(WorkerKey key, long version) {
-    return new RingleaderException(Failure.NOT_ACKNOWLEDGED, "the change to " + key + " (version " + version
+    return new RingleaderException(CallError.NOT_ACKNOWLEDGED, "the change to " + key + " (version " + version
         + ") was not held by its backups before this node's session ended (it left); it is not acknowledged; "
         + "retry with the same Idempotency-Key", Duration.ofSeconds(1), null);
   }

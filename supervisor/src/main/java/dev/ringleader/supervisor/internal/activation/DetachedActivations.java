@@ -1,7 +1,7 @@
 package dev.ringleader.supervisor.internal.activation;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.NameRegistry;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.replication.StateStore;
@@ -76,7 +76,7 @@ public final class DetachedActivations {
     if (continued != null && pending.wasSent(continued)) {
       // Its merge may be applied already (the answer lost): continuing it would replay its changes
       // again under a new merge key, and starting from an older state would take changes back.
-      local.fail(a, new RingleaderException(Failure.NOT_SERVING, "the last state of " + a.key + " on " + node
+      local.fail(a, new RingleaderException(CallError.NOT_SERVING, "the last state of " + a.key + " on " + node
           + " is being merged into its owner's worker; retry shortly", Duration.ofSeconds(1), null));
       return;
     }
@@ -213,7 +213,7 @@ public final class DetachedActivations {
     try {
       lineage = other.lineageOf(w.type().stateClass());
     } catch (Exception e) {
-      return CompletableFuture.failedFuture(new RingleaderException(Failure.BAD_JSON,
+      return CompletableFuture.failedFuture(new RingleaderException(CallError.BAD_JSON,
           "the duplicate's state of " + key + " is unreadable as " + w.type().stateClass().getSimpleName(), null, null));
     }
     long before = w.snapshot().version();

@@ -1,10 +1,10 @@
 package dev.ringleader.supervisor.internal.activation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.registry.Ring;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.replication.Replication;
@@ -184,7 +184,7 @@ public final class LocalSupervisor implements WorkerListener {
   }
 
   static RingleaderException notOwner(WorkerKey key) {
-    return new RingleaderException(Failure.WRONG_OWNER, "this node no longer owns " + key
+    return new RingleaderException(CallError.WRONG_OWNER, "this node no longer owns " + key
         + " (the ring changed); retry", Duration.ofSeconds(1), null);
   }
 

@@ -1,6 +1,6 @@
 package dev.ringleader.supervisor.internal.activation;
 
-import dev.ringleader.supervisor.internal.failure.Failure;
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.replication.Replication;
 import dev.ringleader.supervisor.internal.replication.StateStore;
@@ -62,7 +62,7 @@ final class NodeCommitter implements Committer {
     if (!types.available(key.type()) && !mayCommitConsistent.getAsBoolean()) {
       // Partition mode consistent: from SUSPENDED on, nothing commits (a new owner may start once
       // the session expires, before this node hears LOST); queued messages are refused too.
-      return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_SERVING, "node " + node
+      return CompletableFuture.failedFuture(new RingleaderException(CallError.NOT_SERVING, "node " + node
           + " is cut off from ZooKeeper (partition-mode consistent): the change to " + key + " was not applied",
           Duration.ofSeconds(1), null));
     }
@@ -80,7 +80,7 @@ final class NodeCommitter implements Committer {
             ? CompletableFuture.<Void>completedFuture(null)
             // Partition mode consistent: a copy held only after SUSPENDED is not acknowledged (the
             // backup may keep it; a retry with the same key is applied once).
-            : CompletableFuture.<Void>failedFuture(new RingleaderException(Failure.NOT_SERVING, "node " + node
+            : CompletableFuture.<Void>failedFuture(new RingleaderException(CallError.NOT_SERVING, "node " + node
                 + " was cut off from ZooKeeper while the change to " + key + " was being copied; not acknowledged",
                 Duration.ofSeconds(1), null)));
     return held.whenComplete((ok, refused) -> {
@@ -113,14 +113,14 @@ final class NodeCommitter implements Committer {
       }
       // A merge: a detached worker's state is itself merged later from its base and its log, which
       // a merged-in state is in neither of; refused (rolled back), the resolver sends it again.
-      return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_SERVING, "the worker " + a.key
+      return CompletableFuture.failedFuture(new RingleaderException(CallError.NOT_SERVING, "the worker " + a.key
           + " on " + node + " is detached; it takes no merge until this node is in touch with ZooKeeper again",
           Duration.ofSeconds(1), null));
     }
     LoggedMessage keyed = new LoggedMessage(applied.requestKey() != null ? applied.requestKey()
         : "~" + a.writer + "/" + next.version(), applied.message().deepCopy()); // a key: replayed once if merged twice
     if (!a.changes.add(() -> StoredState.of(worker.snapshot(), node), keyed, detachedLogLimit)) {
-      return CompletableFuture.failedFuture(new RingleaderException(Failure.DETACHED_LOG_FULL, "the detached worker "
+      return CompletableFuture.failedFuture(new RingleaderException(CallError.DETACHED_LOG_FULL, "the detached worker "
           + a.key + " on " + node + " holds " + detachedLogLimit + " changes for the conflict resolver (setting "
           + "detached-log-limit); the change was not applied; retry once the split heals", Duration.ofSeconds(1), null));
     }

@@ -1,6 +1,7 @@
 package dev.ringleader.supervisor.internal.failure;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.worker.BadMessageException;
 import dev.ringleader.worker.WorkerFailure;
@@ -13,14 +14,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become HTTP answers: {@code {"error": code, "message": what to do}}
- * with the status of the {@link Failure}, and Retry-After on retryable ones.
+ * with the status of the {@link CallError}, and Retry-After on retryable ones.
  */
 public final class ErrorResponses {
   private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
 
   private ErrorResponses() {}
 
-  public static Answer of(Failure failure, String message) {
+  public static Answer of(CallError failure, String message) {
     return of(new RingleaderException(failure, message));
   }
 
@@ -30,31 +31,31 @@ public final class ErrorResponses {
       return answer(r.failure, r.getMessage(), r.retryAfter, r.detail);
     }
     if (e instanceof BadMessageException b) {
-      return answer(Failure.BAD_MESSAGE, b.getMessage(), null, null);
+      return answer(CallError.BAD_MESSAGE, b.getMessage(), null, null);
     }
     if (e instanceof WorkerFailure w) {
       ObjectNode detail = Json.object().put("restarts", w.restarts());
       return switch (w.kind()) {
-        case CRASHED -> answer(Failure.WORKER_CRASHED, w.getMessage(), null, detail);
-        case BACKOFF -> answer(Failure.WORKER_BACKOFF, w.getMessage(), w.retryAfter(), detail);
-        case MAILBOX_FULL -> answer(Failure.MAILBOX_FULL, w.getMessage(), Duration.ofSeconds(1), null);
+        case CRASHED -> answer(CallError.WORKER_CRASHED, w.getMessage(), null, detail);
+        case BACKOFF -> answer(CallError.WORKER_BACKOFF, w.getMessage(), w.retryAfter(), detail);
+        case MAILBOX_FULL -> answer(CallError.MAILBOX_FULL, w.getMessage(), Duration.ofSeconds(1), null);
         // A commit this node refused itself says why in its own words (e.g. detached_log_full).
         case NOT_ACKNOWLEDGED -> w.getCause() instanceof RingleaderException r
             ? answer(r.failure, r.getMessage(), r.retryAfter, r.detail)
-            : answer(Failure.NOT_ACKNOWLEDGED, w.getMessage(), Duration.ofSeconds(1), null);
-        case STOPPED -> answer(Failure.NOT_SERVING, w.getMessage(), Duration.ofSeconds(1), null);
+            : answer(CallError.NOT_ACKNOWLEDGED, w.getMessage(), Duration.ofSeconds(1), null);
+        case STOPPED -> answer(CallError.NOT_SERVING, w.getMessage(), Duration.ofSeconds(1), null);
       };
     }
     if (e instanceof TimeoutException) {
-      return answer(Failure.TIMEOUT, "the worker did not answer in time; retry with the same "
+      return answer(CallError.TIMEOUT, "the worker did not answer in time; retry with the same "
           + "Idempotency-Key header to be safe", Duration.ofSeconds(1), null);
     }
     log.error("unexpected failure", e);
-    return answer(Failure.INTERNAL, "internal error: " + e, null, null);
+    return answer(CallError.INTERNAL, "internal error: " + e, null, null);
   }
 
-  private static Answer answer(Failure f, String message, Duration retryAfter, Object detail) {
-    ObjectNode body = Json.object().put("error", f.code).put("message", message);
+  private static Answer answer(CallError f, String message, Duration retryAfter, Object detail) {
+    ObjectNode body = Json.object().put("error", f.code()).put("message", message);
     if (detail instanceof ObjectNode extra) {
       body.setAll(extra);
     }
@@ -64,7 +65,7 @@ public final class ErrorResponses {
       after = Long.toString(seconds);
       body.put("retryAfterSeconds", seconds);
     }
-    return new Answer(f.status, Json.bytes(body), after);
+    return new Answer(f.status(), Json.bytes(body), after);
   }
 
   public static Throwable unwrap(Throwable e) {

@@ -1,6 +1,7 @@
 package dev.ringleader.supervisor.internal.handoff;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.Member;
 import dev.ringleader.registry.MemberStatus;
 import dev.ringleader.registry.Membership;
@@ -11,7 +12,6 @@ import dev.ringleader.supervisor.internal.activation.DetachedActivations;
 import dev.ringleader.supervisor.internal.activation.PendingState;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.EventLog;
 import dev.ringleader.supervisor.internal.node.Json;
@@ -191,7 +191,7 @@ public final class ConflictResolver implements Closeable {
   public CompletableFuture<Answer> accept(WorkerKey key, String from, JsonNode body) {
     PendingState state = PendingState.fromJson(body);
     if (state == null || from == null || from.isEmpty()) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON, "a merge is POST "
+      return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON, "a merge is POST "
           + "/internal/merge/{type}/{id}?from=<node> with {\"base\":<copy>,\"log\":[{\"requestKey\",\"message\"}],"
           + "\"last\":<copy>,\"lineage\"}"));
     }
@@ -203,7 +203,7 @@ public final class ConflictResolver implements Closeable {
     if (!inTouch.getAsBoolean()) {
       // Starting, leaving, frozen, or cut off from ZooKeeper: it would merge into a detached worker,
       // the merged state would live on this node alone, and the sender would drop its copy.
-      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING,
+      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(CallError.NOT_SERVING,
           "node " + self + " is not in touch with ZooKeeper; retry shortly", Duration.ofSeconds(1), null)));
     }
     return detached.mergeDuplicate(key, state, from, current.epoch())

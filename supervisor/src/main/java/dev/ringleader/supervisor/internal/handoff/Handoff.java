@@ -1,6 +1,7 @@
 package dev.ringleader.supervisor.internal.handoff;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.Member;
 import dev.ringleader.registry.MemberStatus;
 import dev.ringleader.registry.Membership;
@@ -9,7 +10,6 @@ import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.EventLog;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
@@ -96,7 +96,7 @@ public final class Handoff {
     int weight = body.path("weight").asInt(1);
     if (!joiner.matches("[A-Za-z0-9_-]{1,64}") || weight < 1 || weight > 100) {
       return CompletableFuture.completedFuture(
-          ErrorResponses.of(Failure.BAD_JSON, "a join is {\"node\": name, \"weight\": 1-100}"));
+          ErrorResponses.of(CallError.BAD_JSON, "a join is {\"node\": name, \"weight\": 1-100}"));
     }
     return rebalancer.pushToJoiner(joiner, weight).thenApply(n -> Answer.ok(Map.of("sent", n)));
   }

@@ -1,8 +1,8 @@
 package dev.ringleader.supervisor.internal.http;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ public final class AdminToken {
   }
 
   Answer refusal() {
-    return ErrorResponses.of(Failure.UNAUTHORIZED, token == null
+    return ErrorResponses.of(CallError.UNAUTHORIZED, token == null
         ? "admin actions are off on this node: start it with --admin-token (or RINGLEADER_ADMIN_TOKEN)"
         : "this admin action needs the header Authorization: Bearer <the node's --admin-token>");
   }

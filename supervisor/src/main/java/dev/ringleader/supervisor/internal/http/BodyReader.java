@@ -1,10 +1,10 @@
 package dev.ringleader.supervisor.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
 import io.undertow.io.Receiver;
@@ -76,7 +76,7 @@ public final class BodyReader {
       deadline.remove();
       HttpApi.send(e, error instanceof RequestTooBigException
           ? tooLarge(max)
-          : ErrorResponses.of(Failure.BAD_REQUEST, "could not read the body: " + error.getMessage()));
+          : ErrorResponses.of(CallError.BAD_REQUEST, "could not read the body: " + error.getMessage()));
     });
   }
 
@@ -88,14 +88,14 @@ public final class BodyReader {
       body = null;
     }
     if (body == null || body.isMissingNode()) {
-      HttpApi.send(ex, ErrorResponses.of(Failure.BAD_JSON, "the body must be one JSON value, e.g. {\"reward\": 5}"));
+      HttpApi.send(ex, ErrorResponses.of(CallError.BAD_JSON, "the body must be one JSON value, e.g. {\"reward\": 5}"));
       return;
     }
     then.accept(body);
   }
 
   static Answer tooLarge(int max) {
-    return ErrorResponses.of(Failure.BODY_TOO_LARGE, "the body is larger than the limit of " + max
+    return ErrorResponses.of(CallError.BODY_TOO_LARGE, "the body is larger than the limit of " + max
         + " bytes (setting max-body-bytes for worker messages; " + INTERNAL_MAX_BYTES + " for calls between nodes)");
   }
 }

@@ -1,10 +1,10 @@
 package dev.ringleader.supervisor.internal.http;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.activation.WorkerTypes;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.node.WorkerIds;
@@ -55,7 +55,7 @@ public final class HttpApi {
     RoutingHandler routes = new RoutingHandler()
         .get("/request/{id}", ex -> {
           if (settings.requestType() == null) {
-            send(ex, ErrorResponses.of(Failure.NOT_FOUND, "GET /request/{id} needs a request type: this node has "
+            send(ex, ErrorResponses.of(CallError.NOT_FOUND, "GET /request/{id} needs a request type: this node has "
                 + "none (setting --request-type)"));
           } else {
             worker(ex, Call.Kind.REQUEST, settings.requestType(), param(ex, "id"));
@@ -94,10 +94,10 @@ public final class HttpApi {
           send(ex, new Answer(202, Json.bytes(java.util.Map.of("status", "leaving", "node", settings.nodeId(),
               "message", "handing workers over; the node stops when done")), null));
         })
-        .setFallbackHandler(ex -> send(ex, ErrorResponses.of(Failure.NOT_FOUND,
+        .setFallbackHandler(ex -> send(ex, ErrorResponses.of(CallError.NOT_FOUND,
             "no such path: " + ex.getRequestMethod() + " " + ex.getRequestPath()
                 + " (see GET /cluster, GET /request/{id}, GET|POST /workers/{type}/{id})")))
-        .setInvalidMethodHandler(ex -> send(ex, ErrorResponses.of(Failure.METHOD_NOT_ALLOWED,
+        .setInvalidMethodHandler(ex -> send(ex, ErrorResponses.of(CallError.METHOD_NOT_ALLOWED,
             ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath())));
     return ex -> {
       try {
@@ -111,7 +111,7 @@ public final class HttpApi {
   /** Static dashboard files from the jar (resources under {@code dashboard/}); no build step. */
   private static void dashboard(HttpServerExchange ex, String file) {
     if (!file.matches("[a-z0-9-]{1,40}\\.(html|js|css|svg)")) {
-      send(ex, ErrorResponses.of(Failure.NOT_FOUND, "no such dashboard file: " + file));
+      send(ex, ErrorResponses.of(CallError.NOT_FOUND, "no such dashboard file: " + file));
       return;
     }
     byte[] bytes = DASHBOARD.get(file);
@@ -122,7 +122,7 @@ public final class HttpApi {
       }
     }
     if (bytes == null) {
-      send(ex, ErrorResponses.of(Failure.NOT_FOUND, "no such dashboard file: " + file));
+      send(ex, ErrorResponses.of(CallError.NOT_FOUND, "no such dashboard file: " + file));
       return;
     }
     String type = file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js")
@@ -173,10 +173,10 @@ public final class HttpApi {
   /** Why {@code type}/{@code id} names no worker (unknown type, invalid id), or null: one check for every caller. */
   public static Answer badKey(WorkerTypes types, String type, String id) {
     if (types.get(type) == null) {
-      return ErrorResponses.of(Failure.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names());
+      return ErrorResponses.of(CallError.UNKNOWN_TYPE, "no worker type '" + type + "'; known types: " + types.names());
     }
     if (!WorkerIds.valid(id)) {
-      return ErrorResponses.of(Failure.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -");
+      return ErrorResponses.of(CallError.BAD_REQUEST, "invalid id: use 1-128 characters from letters, digits and . _ ~ : @ -");
     }
     return null;
   }
@@ -200,7 +200,7 @@ public final class HttpApi {
     }
     String requestKey = ex.getRequestHeaders().getFirst(Router.IDEMPOTENCY_HEADER);
     if (requestKey != null && (requestKey.isEmpty() || requestKey.length() > 128)) {
-      send(ex, ErrorResponses.of(Failure.BAD_REQUEST, "the Idempotency-Key header must be 1-128 characters"));
+      send(ex, ErrorResponses.of(CallError.BAD_REQUEST, "the Idempotency-Key header must be 1-128 characters"));
       return;
     }
     String key2 = requestKey != null ? requestKey : keyPrefix + requestKeys.incrementAndGet();

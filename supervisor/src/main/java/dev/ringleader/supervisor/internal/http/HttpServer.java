@@ -1,10 +1,10 @@
 package dev.ringleader.supervisor.internal.http;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.RingleaderNode;
 import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.StartupException;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import java.net.BindException;
@@ -40,11 +40,11 @@ public final class HttpServer {
         .setHandler(exchange -> {
           HttpHandler h = handler.get();
           if (h == null) {
-            HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id + " is starting; retry shortly"));
+            HttpApi.send(exchange, ErrorResponses.of(CallError.NOT_SERVING, "node " + id + " is starting; retry shortly"));
           } else if (closed.getAsBoolean()) {
             // Draining after a leave: the JSON error of the API (Undertow's drain would answer an
             // empty 503 without Retry-After).
-            HttpApi.send(exchange, ErrorResponses.of(Failure.NOT_SERVING, "node " + id
+            HttpApi.send(exchange, ErrorResponses.of(CallError.NOT_SERVING, "node " + id
                 + " has left the cluster and is finishing its last requests; retry on another node"));
           } else {
             h.handleRequest(exchange);

@@ -1,10 +1,10 @@
 package dev.ringleader.supervisor.internal.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.activation.WorkerTypes;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.handoff.ConflictResolver;
 import dev.ringleader.supervisor.internal.handoff.Handoff;
 import dev.ringleader.supervisor.internal.node.Json;
@@ -87,7 +87,7 @@ public final class PeerApi implements PeerHandler {
     }
     String type = r.op() == PeerOp.FORWARD_REQUEST && r.type().isEmpty() ? requestType : r.type();
     if (type == null) {
-      return done(ErrorResponses.of(Failure.NOT_FOUND, "this node has no request type (setting --request-type)"));
+      return done(ErrorResponses.of(CallError.NOT_FOUND, "this node has no request type (setting --request-type)"));
     }
     Answer bad = HttpApi.badKey(types, type, r.id());
     if (bad != null) {
@@ -101,7 +101,7 @@ public final class PeerApi implements PeerHandler {
         return forward(new Call(Call.Kind.READ, key, null, null, Math.max(0, r.epoch())));
       case FORWARD_TELL: {
         if (r.requestKey() == null || r.requestKey().isEmpty() || r.requestKey().length() > 128) {
-          return done(ErrorResponses.of(Failure.BAD_REQUEST, "a forwarded message needs a 1-128 character key"));
+          return done(ErrorResponses.of(CallError.BAD_REQUEST, "a forwarded message needs a 1-128 character key"));
         }
         JsonNode message = body(r);
         return message != null
@@ -125,7 +125,7 @@ public final class PeerApi implements PeerHandler {
         return state != null ? resolver.accept(key, r.from() == null ? from : r.from(), state) : done(badJson(r));
       }
       default:
-        return done(ErrorResponses.of(Failure.BAD_REQUEST, "op " + r.op() + " needs no worker"));
+        return done(ErrorResponses.of(CallError.BAD_REQUEST, "op " + r.op() + " needs no worker"));
     }
   }
 
@@ -152,7 +152,7 @@ public final class PeerApi implements PeerHandler {
   }
 
   private static Answer badJson(PeerRequest r) {
-    return ErrorResponses.of(Failure.BAD_JSON, r.op() + " needs one JSON value as its body ("
+    return ErrorResponses.of(CallError.BAD_JSON, r.op() + " needs one JSON value as its body ("
         + r.body().length + " bytes that are not one)");
   }
 

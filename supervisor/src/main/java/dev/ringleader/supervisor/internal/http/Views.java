@@ -1,5 +1,6 @@
 package dev.ringleader.supervisor.internal.http;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.Member;
 import dev.ringleader.registry.Membership;
 import dev.ringleader.registry.Ring;
@@ -12,7 +13,6 @@ import dev.ringleader.supervisor.internal.activation.WorkerTypes;
 import dev.ringleader.supervisor.internal.coordinator.Leadership;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.EventLog;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
@@ -210,7 +210,7 @@ public final class Views {
   Answer health() {
     String reason = notServingReason.get();
     if (reason != null) {
-      return ErrorResponses.of(Failure.NOT_SERVING, reason);
+      return ErrorResponses.of(CallError.NOT_SERVING, reason);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("status", "serving");

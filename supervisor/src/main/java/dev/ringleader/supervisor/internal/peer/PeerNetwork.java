@@ -1,8 +1,8 @@
 package dev.ringleader.supervisor.internal.peer;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.node.Timeouts;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -79,7 +79,7 @@ public final class PeerNetwork implements Closeable {
       }
       PeerHandler h = handler.get();
       return h != null ? h.handle(request, from, deadlineNanos) : CompletableFuture.completedFuture(
-          ErrorResponses.of(Failure.NOT_SERVING, "this node is starting; retry shortly"));
+          ErrorResponses.of(CallError.NOT_SERVING, "this node is starting; retry shortly"));
     };
     server = new PeerServer(self, auth, answering, refusals);
     this.port = server.bind(group, host, port);

@@ -1,8 +1,8 @@
 package dev.ringleader.supervisor.internal.peer;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -64,13 +64,13 @@ final class PeerServerRequests extends ChannelInboundHandlerAdapter {
     long deadlineMillis = in.sentAtMillis() + offsetMillis + in.budgetMillis();
     long now = PeerAuth.monotonicMillis();
     if (now > deadlineMillis) {
-      reply(in.id(), ErrorResponses.of(Failure.TIMEOUT, in.request().op() + " from " + peer + " arrived "
+      reply(in.id(), ErrorResponses.of(CallError.TIMEOUT, in.request().op() + " from " + peer + " arrived "
           + (now - deadlineMillis) + " ms after its sender's deadline: not applied"));
       return;
     }
     if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
       inFlight.decrementAndGet();
-      reply(in.id(), ErrorResponses.of(Failure.NOT_SERVING, "node has " + MAX_IN_FLIGHT
+      reply(in.id(), ErrorResponses.of(CallError.NOT_SERVING, "node has " + MAX_IN_FLIGHT
           + " requests of this connection in hand; retry shortly"));
       return;
     }

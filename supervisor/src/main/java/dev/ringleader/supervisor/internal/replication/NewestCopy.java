@@ -1,10 +1,10 @@
 package dev.ringleader.supervisor.internal.replication;
 
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.Member;
 import dev.ringleader.registry.Membership;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.supervisor.Settings;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerOp;
@@ -61,7 +61,7 @@ final class NewestCopy {
       }
       asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.FETCH, key, -1, null), FETCH_TIMEOUT)
           .thenApply(r -> {
-            if (r.status() != 200 && r.status() != Failure.NOT_FOUND.status) {
+            if (r.status() != 200 && r.status() != CallError.NOT_FOUND.status()) {
               silent.add(node);
             }
             return r.status() == 200 ? read(r.bytes()) : null;
@@ -75,7 +75,7 @@ final class NewestCopy {
       if (onDisk && !silent.isEmpty()) {
         // On disk a member may hold the only newest copy (docs/durability.md 5): starting without its
         // answer could build on an older one. Retryable; a member that is gone leaves the membership.
-        throw new RingleaderException(Failure.NOT_SERVING, "member(s) " + silent + " did not answer the fetch of "
+        throw new RingleaderException(CallError.NOT_SERVING, "member(s) " + silent + " did not answer the fetch of "
             + key + " and may hold a newer copy (the states are on disk); retry shortly", Duration.ofSeconds(1), null);
       }
       StoredState best = store.get(key);

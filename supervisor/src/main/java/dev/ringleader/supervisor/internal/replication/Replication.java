@@ -1,6 +1,7 @@
 package dev.ringleader.supervisor.internal.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.Member;
 import dev.ringleader.registry.Membership;
 import dev.ringleader.registry.Ring;
@@ -11,7 +12,6 @@ import dev.ringleader.supervisor.Settings;
 import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
@@ -162,7 +162,7 @@ public final class Replication {
   private CompletableFuture<Void> retryOrFail(WorkerKey key, StoredState state, DeltaCopy delta, Set<String> acked,
       int attempt, long epoch, String why) {
     if (attempt >= settings.forwardRetries()) {
-      return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_ACKNOWLEDGED,
+      return CompletableFuture.failedFuture(new RingleaderException(CallError.NOT_ACKNOWLEDGED,
           "the change to " + key + " is not held by " + settings.replication() + " nodes (" + why + ")",
           Duration.ofSeconds(1), null));
     }
@@ -174,7 +174,7 @@ public final class Replication {
         return CompletableFuture.failedFuture(leaving(key, why));
       }
       if (r.epoch() <= epoch) {
-        return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_ACKNOWLEDGED,
+        return CompletableFuture.failedFuture(new RingleaderException(CallError.NOT_ACKNOWLEDGED,
             "the change to " + key + " is not held by " + settings.replication() + " nodes (" + why + ")",
             Duration.ofSeconds(1), null));
       }
@@ -183,7 +183,7 @@ public final class Replication {
   }
 
   private RingleaderException leaving(WorkerKey key, String why) {
-    return new RingleaderException(Failure.NOT_ACKNOWLEDGED, "the change to " + key + " is not held by "
+    return new RingleaderException(CallError.NOT_ACKNOWLEDGED, "the change to " + key + " is not held by "
         + settings.replication() + " nodes (" + why + ") and this node is leaving: its copy is not retried",
         Duration.ofSeconds(1), null);
   }
@@ -207,14 +207,14 @@ public final class Replication {
         ? peers.send(m.peer(), whole.get(), settings.forwardTimeout())
         : peers.send(m.peer(), PeerRequest.of(PeerOp.COPY_DELTA, key, -1, Json.bytes(delta)), settings.forwardTimeout())
             .thenCompose(r -> {
-              if (r.status() != Failure.BASE_MISSING.status) {
+              if (r.status() != CallError.BASE_MISSING.status()) {
                 return CompletableFuture.completedFuture(r);
               }
               metrics.copySent("delta_refused"); // the backup lacks the base: all of it
               return peers.send(m.peer(), whole.get(), settings.forwardTimeout());
             });
     return sent.thenAccept(r -> {
-          if (r.status() == Failure.NOT_OWNER.status) {
+          if (r.status() == CallError.NOT_OWNER.status()) {
             // Scenario 2b: the backup's ring gives the key to another node; it kept nothing.
             long theirs = -1;
             try {
@@ -269,7 +269,7 @@ public final class Replication {
    */
   public CompletableFuture<Answer> accept(WorkerKey key, StoredState s, long deadlineMillis) {
     if (s == null) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON,
+      return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON,
           "a copy is {\"version\",\"state\",\"recentReplies\",\"owner\",\"epoch\",\"incarnation\"}"));
     }
     // Wait for the sender's ring, but never past the sender's deadline: a copy kept after its
@@ -281,7 +281,7 @@ public final class Replication {
     return caughtUp.thenApply(seen -> {
       VersionedRing r = ring.current(); // the newest this node has by now
       if (System.currentTimeMillis() > deadlineMillis) {
-        return ErrorResponses.of(Failure.TIMEOUT, "the copy of " + key + " v" + s.version() + " waited past its "
+        return ErrorResponses.of(CallError.TIMEOUT, "the copy of " + key + " v" + s.version() + " waited past its "
             + "sender's deadline for ring epoch " + s.epoch() + "; not kept");
       }
       String owner = r.ring().isEmpty() ? null : r.ring().owner(key.type(), key.id());
@@ -289,14 +289,14 @@ public final class Replication {
         // This node's ring lags the sender's (e.g. it is cut off from ZooKeeper): it cannot tell
         // whether the newer ring gives the key to the sender. Retryable, not a fencing refusal: the
         // sender must not take itself for stale and stop.
-        return ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING, "node " + self + " sees ring epoch "
+        return ErrorResponses.of(new RingleaderException(CallError.NOT_SERVING, "node " + self + " sees ring epoch "
             + r.epoch() + ", older than the copy's " + s.epoch() + ", in which " + s.owner() + " may own " + key
             + "; the copy is not kept", Duration.ofSeconds(1), null));
       }
       if (s.owner() == null || !s.owner().equals(owner)) {
         log.info("refused a copy of {} v{} from {} (ring epoch {}): node {} owns it in ring epoch {}", key,
             s.version(), s.owner(), s.epoch(), owner, r.epoch());
-        return ErrorResponses.of(new RingleaderException(Failure.NOT_OWNER, "node " + s.owner() + " does not own "
+        return ErrorResponses.of(new RingleaderException(CallError.NOT_OWNER, "node " + s.owner() + " does not own "
             + key + " in ring epoch " + r.epoch() + " of node " + self + " (owner: " + owner
             + "); the copy is not kept", null, Json.object().put("epoch", r.epoch()).put("owner", owner)));
       }
@@ -318,12 +318,12 @@ public final class Replication {
   public CompletableFuture<Answer> acceptDelta(WorkerKey key, byte[] body, long deadlineMillis) {
     DeltaCopy d = DeltaCopy.read(body);
     if (d == null) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BAD_JSON, "a delta copy is {\"version\","
+      return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON, "a delta copy is {\"version\","
           + "\"state\",\"owner\",\"epoch\",\"incarnation\",\"key\",\"reply\",\"window\"}"));
     }
     StoredState base = store.get(key);
     if (!d.follows(base)) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(Failure.BASE_MISSING, "node " + self + " holds "
+      return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BASE_MISSING, "node " + self + " holds "
           + (base == null ? "no copy" : "v" + base.version() + " by " + base.owner() + "/" + base.incarnation())
           + " of " + key + ", not the base of " + d + "; send the whole copy"));
     }
@@ -333,31 +333,31 @@ public final class Replication {
   /** A {@code FETCH} from a peer: this node's copy of the key, as held (never an own commit still being copied). */
   public Answer copy(WorkerKey key) {
     StoredState s = store.held(key);
-    return s == null ? ErrorResponses.of(Failure.NOT_FOUND, "no copy of " + key + " on node " + self) : Answer.ok(s);
+    return s == null ? ErrorResponses.of(CallError.NOT_FOUND, "no copy of " + key + " on node " + self) : Answer.ok(s);
   }
 
   /** A {@code COPY_BATCH} from a peer: many copies. */
   public Answer acceptBatch(JsonNode body) {
     batchHook.run();
     if (!body.isArray() || body.size() > BATCH) {
-      return ErrorResponses.of(Failure.BAD_JSON, "a batch is a JSON array of at most " + BATCH + " copies");
+      return ErrorResponses.of(CallError.BAD_JSON, "a batch is a JSON array of at most " + BATCH + " copies");
     }
     int kept = 0;
     for (JsonNode n : body) {
       try {
         ReplicaCopy c = Json.MAPPER.treeToValue(n, ReplicaCopy.class);
         if (c.type() == null || c.id() == null || c.state() == null || !WorkerIds.valid(c.id())) {
-          return ErrorResponses.of(Failure.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");
+          return ErrorResponses.of(CallError.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");
         }
         try {
           store.offer(c.key(), c.stored());
         } catch (IllegalStateException diskFailed) {
-          return ErrorResponses.of(new RingleaderException(Failure.NOT_SERVING, diskFailed.getMessage()
+          return ErrorResponses.of(new RingleaderException(CallError.NOT_SERVING, diskFailed.getMessage()
               + "; the batch was kept only up to that copy", Duration.ofSeconds(1), null));
         }
         kept++;
       } catch (Exception e) {
-        return ErrorResponses.of(Failure.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");
+        return ErrorResponses.of(CallError.BAD_JSON, "each copy is {\"type\",\"id\",\"version\",\"state\",\"recentReplies\"}");
       }
     }
     return Answer.ok(Map.of("kept", kept));

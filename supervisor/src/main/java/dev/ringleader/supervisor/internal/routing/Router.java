@@ -1,6 +1,7 @@
 package dev.ringleader.supervisor.internal.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ringleader.call.CallError;
 import dev.ringleader.registry.Member;
 import dev.ringleader.registry.MemberStatus;
 import dev.ringleader.registry.Membership;
@@ -12,7 +13,6 @@ import dev.ringleader.supervisor.internal.activation.WorkerTypes;
 import dev.ringleader.supervisor.internal.coordinator.RingWaiter;
 import dev.ringleader.supervisor.internal.failure.Answer;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
-import dev.ringleader.supervisor.internal.failure.Failure;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
@@ -85,7 +85,7 @@ public final class Router {
   private CompletableFuture<Answer> attempt(Call call, int retries) {
     VersionedRing current = ring.current();
     if (current.ring().isEmpty()) {
-      return retryOnNewerRing(call, retries, current.epoch(), Failure.NO_RING,
+      return retryOnNewerRing(call, retries, current.epoch(), CallError.NO_RING,
           "the cluster has no ring yet (no leader, or no member is up); retry shortly");
     }
     String owner = current.ring().owner(call.key().type(), call.key().id());
@@ -105,7 +105,7 @@ public final class Router {
     }
     Member member = membership.members().get(owner);
     if (member == null || member.status() != MemberStatus.UP) {
-      return retryOnNewerRing(call, retries, current.epoch(), Failure.OWNER_UNREACHABLE,
+      return retryOnNewerRing(call, retries, current.epoch(), CallError.OWNER_UNREACHABLE,
           "the owner of " + call.key() + ", node " + owner + ", has left; retry shortly");
     }
     return forward(call, member, current.epoch(), retries);
@@ -117,7 +117,7 @@ public final class Router {
    */
   public static Answer wrongOwner(String self, WorkerKey key, VersionedRing ring) {
     String owner = ring.ring().isEmpty() ? null : ring.ring().owner(key.type(), key.id());
-    return ErrorResponses.of(new RingleaderException(Failure.WRONG_OWNER, "node " + self + " does not own " + key
+    return ErrorResponses.of(new RingleaderException(CallError.WRONG_OWNER, "node " + self + " does not own " + key
         + " in ring epoch " + ring.epoch() + " (owner: " + owner + "); the sender retries", null,
         Json.object().put("epoch", ring.epoch()).put("owner", owner)));
   }
@@ -140,16 +140,16 @@ public final class Router {
               // here; the resolver merges it when the split heals. An owner that answers is slow,
               // not cut off, and may still apply this call: it is retried, never served twice.
               return unreachable.probe(owner.node(), owner.peer()).thenCompose(reachable -> reachable
-                  ? retryOnNewerRing(call, retries, epoch, Failure.OWNER_UNREACHABLE, "the owner of " + call.key()
+                  ? retryOnNewerRing(call, retries, epoch, CallError.OWNER_UNREACHABLE, "the owner of " + call.key()
                       + ", node " + owner.node() + ", is slow to answer (" + u.getMessage() + "); retry shortly")
                   : local(call, epoch, retries, true));
             }
             // Every call is safe to send again: TELLs carry an idempotency key the owner remembers.
-            return retryOnNewerRing(call, retries, epoch, Failure.OWNER_UNREACHABLE,
+            return retryOnNewerRing(call, retries, epoch, CallError.OWNER_UNREACHABLE,
                 "the owner of " + call.key() + ", node " + owner.node() + ", is unreachable ("
                     + ErrorResponses.unwrap(error).getMessage() + "); retry shortly");
           }
-          if (response.status() == Failure.WRONG_OWNER.status) {
+          if (response.status() == CallError.WRONG_OWNER.status()) {
             metrics.forwarded("wrong_owner");
             return retryAfterWrongOwner(call, retries, epoch, response);
           }
@@ -161,7 +161,7 @@ public final class Router {
 
   private CompletableFuture<Answer> retryAfterWrongOwner(Call call, int retries, long epoch, PeerResponse response) {
     if (retries >= settings.forwardRetries()) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(Failure.OWNER_UNREACHABLE,
+      return CompletableFuture.completedFuture(ErrorResponses.of(new RingleaderException(CallError.OWNER_UNREACHABLE,
           "the nodes do not agree yet on the owner of " + call.key() + " (a ring change is in progress); "
               + "retry shortly", Duration.ofSeconds(1), null)));
     }
@@ -179,7 +179,7 @@ public final class Router {
     return timeouts.after(Duration.ofMillis(20L * (retries + 1))).thenCompose(x -> attempt(call, retries + 1));
   }
 
-  private CompletableFuture<Answer> retryOnNewerRing(Call call, int retries, long epoch, Failure failure,
+  private CompletableFuture<Answer> retryOnNewerRing(Call call, int retries, long epoch, CallError failure,
       String message) {
     if (retries >= settings.forwardRetries()) {
       return CompletableFuture.failedFuture(new RingleaderException(failure, message, Duration.ofSeconds(1), null));
@@ -196,7 +196,7 @@ public final class Router {
   private CompletableFuture<Answer> local(Call call, long epoch, int retries, boolean provisional) {
     String problem = cannotServe.apply(types.mode(call.key().type()), provisional);
     if (problem != null) {
-      return CompletableFuture.failedFuture(new RingleaderException(Failure.NOT_SERVING,
+      return CompletableFuture.failedFuture(new RingleaderException(CallError.NOT_SERVING,
           problem + "; retry shortly", Duration.ofSeconds(1), null));
     }
     CompletableFuture<Object> result;
@@ -205,7 +205,7 @@ public final class Router {
         int up = ring.current().ring().nodes().size(); // the ring holds exactly the up members
 
         if (up < settings.minNodes() && !provisional) {
-          return CompletableFuture.failedFuture(new RingleaderException(Failure.BELOW_MIN_NODES,
+          return CompletableFuture.failedFuture(new RingleaderException(CallError.BELOW_MIN_NODES,
               "only " + up + " of the required " + settings.minNodes() + " nodes are up; writes are refused "
                   + "until more nodes join (reads of live workers still answer)", Duration.ofSeconds(2), null));
         }
@@ -223,7 +223,7 @@ public final class Router {
         })
         .exceptionallyCompose(e -> {
           Throwable cause = ErrorResponses.unwrap(e);
-          if (cause instanceof RingleaderException r && r.failure == Failure.WRONG_OWNER
+          if (cause instanceof RingleaderException r && r.failure == CallError.WRONG_OWNER
               && retries < settings.forwardRetries()) {
             return attempt(call, retries + 1); // the ring moved the key away meanwhile: route again
           }
