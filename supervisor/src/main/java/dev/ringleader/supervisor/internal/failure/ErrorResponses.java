@@ -55,6 +55,11 @@ public final class ErrorResponses {
   }
 
   private static Answer answer(CallError f, String message, Duration retryAfter, Object detail) {
+    if (f.isClientSide()) {
+      // unreachable / too_many_calls are the client's own verdicts: a node never answers with them.
+      log.error("a node may not answer with the client-side failure {}: {}", f.code(), message);
+      return answer(CallError.INTERNAL, "internal error: " + f.code() + ": " + message, null, null);
+    }
     ObjectNode body = Json.object().put("error", f.code()).put("message", message);
     if (detail instanceof ObjectNode extra) {
       body.setAll(extra);
