@@ -37,10 +37,11 @@ record BenchOptions(
    * Every workload, in the order a run does them. memory and local run on a second, freshly started
    * trio (started with --ack local when local runs), memory first; durability on a third and fourth
    * (--durability disk, then disk-fsync, each node with a data dir of its own under the run dir);
-   * passivated on a fifth (--durability disk, players idle out after 3 s).
+   * passivated on a fifth (--durability disk, players idle out after 3 s); ring (request and cold
+   * again) on a sixth, started with --names ring.
    */
   static final List<String> ALL = List.of("baseline", "hot", "writes", "request", "cold", "failover", "rolling",
-      "memory", "local", "durability", "passivated");
+      "memory", "local", "durability", "passivated", "ring");
 
   static final String USAGE = """
       bench [--duration-s 10] [--only hot,writes,...] [settings below]
@@ -52,7 +53,7 @@ record BenchOptions(
         --duration-s 10        seconds of load per workload (wrk -d)
         --only <list>          workloads to run, comma-separated, from:
                                baseline,hot,writes,request,cold,failover,rolling,memory,local,durability,
-                               passivated
+                               passivated,ring (request and cold again, nodes started with --names ring)
                                (the baseline always runs)
         --ids 10000            live player ids for hot reads and writes
         --cache-ids 10000      ids for request(id) over the cache type (5 s workers)

@@ -30,6 +30,8 @@ final class BenchWorkloads {
   private final BenchWrk wrk;
   private final BenchProbe probe;
   private final String run = Long.toString(System.currentTimeMillis(), 36);
+  /** The names checks and the --names ring rows. */
+  private final BenchNaming naming;
   private final long started = System.nanoTime();
   /** The hot ids' owners, looked up once on the first trio (the ring of node1-3 is the same on every trio). */
   private final Map<String, String> owners = new HashMap<>();
@@ -43,6 +45,7 @@ final class BenchWorkloads {
     this.report = report;
     this.wrk = new BenchWrk(o);
     this.probe = new BenchProbe(o, http);
+    this.naming = new BenchNaming(o, cluster, report, wrk, run, this::log);
   }
 
   void run() throws Exception {
@@ -81,6 +84,7 @@ final class BenchWorkloads {
       Path cache = writeIds("cache", "cache-" + run + "-", o.cacheIds());
       measure("request(id), cache type, " + o.cacheIds() + " ids", "node1, ids on all 3 nodes", "request", "pick",
           "GET", "/request/", cache, 0.25);
+      guard("names left", naming::namesLeft);
     }
     if (o.runs("cold")) {
       measureFresh("cold activations (new player id per POST)", "cold", "cold-" + run + "-");
@@ -115,6 +119,9 @@ final class BenchWorkloads {
     }
     if (o.runs("passivated")) {
       guard("passivated", () -> new BenchPassivated(o, cluster, http, report, wrk, probe, run, this::log).run());
+    }
+    if (o.runs("ring")) {
+      guard("ring naming", naming::ring);
     }
     log("done in " + elapsedS() + " s; stopping every process by PID");
   }

@@ -27,7 +27,8 @@ final class ChaosCommand {
     if (f.has("help")) {
       System.out.println("""
           chaos [--seed N] [--seconds 60] [--log-dir target/chaos-logs] [--jar <demo jar>]
-                [--nodes 5] [--players 40] [--clients 5] [--durability memory|disk|disk-fsync] [--plan 10]
+                [--nodes 5] [--players 40] [--clients 5] [--durability memory|disk|disk-fsync]
+                [--names zookeeper|ring] [--plan 10]
           One seeded run of the fault suite: ZooKeeper and the nodes from the jar behind fault proxies,
           one fault at a time (kill -9 + restart, SIGSTOP/SIGCONT, cut from ZooKeeper, cut from the peers,
           graceful restart) for --seconds, then heal, retry every unacknowledged reward, check.
@@ -49,12 +50,13 @@ final class ChaosCommand {
       options = new ChaosOptions(seed, standard.faultTime(), jar, standard.logRoot(),
           f.integer("nodes", standard.nodes()), f.integer("players", standard.players()),
           f.integer("clients", standard.clients()), standard.sessionTimeout(), standard.rewardDeadline(),
-          f.get("durability", "memory"));
+          f.get("durability", "memory"), f.get("names", "zookeeper"));
     } catch (IllegalArgumentException e) {
       System.err.println("chaos: " + e.getMessage());
       return 2;
     }
-    System.out.println("chaos: seed " + seed);
+    System.out.println("chaos: seed " + seed + " (names " + options.names() + ", durability " + options.durability()
+        + ")");
     if (f.has("plan")) {
       ChaosRun.plan(options, f.integer("plan", 10)).forEach(System.out::println);
       return 0;

@@ -8,11 +8,11 @@ package dev.ringleader.registry;
  * @param version the name znode's version when taken (for the later conditional delete)
  */
 public record Claim(boolean taken, GlobalName holder, int version) {
-  static Claim taken(int version) {
+  public static Claim taken(int version) {
     return new Claim(true, null, version);
   }
 
-  static Claim heldBy(GlobalName holder) {
+  public static Claim heldBy(GlobalName holder) {
     return new Claim(false, holder, -1);
   }
 }

@@ -9,6 +9,8 @@ package dev.ringleader.registry;
  * ring                             persistent {@link RingSpec}, written only by the leader
  * registry/&lt;type&gt;/&lt;bucket&gt;/&lt;id&gt;    ephemeral  {@link GlobalName}; bucket keeps directories listable
  * sessions/&lt;node&gt;                  ephemeral  {@link SessionTickets}: the node's session, its password sealed
+ * released/&lt;node&gt;                  ephemeral  {@link ReleasedEpochs}: with {@code --names ring}, the ring epoch
+ *                                  whose non-owned workers the node has all stopped
  * </pre>
  */
 public record ClusterPaths(String cluster, String root) {
@@ -40,6 +42,15 @@ public record ClusterPaths(String cluster, String root) {
   /** The znode holding the sealed ticket of the node's ZooKeeper session. */
   public String session(String node) {
     return sessions() + "/" + node;
+  }
+
+  public String released() {
+    return root + "/released";
+  }
+
+  /** The znode holding the ring epoch up to which {@code node} let go of the workers the ring moved away. */
+  public String released(String node) {
+    return released() + "/" + node;
   }
 
   public String registry() {

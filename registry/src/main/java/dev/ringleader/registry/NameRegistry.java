@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * the holder is still alive (a holder's name lasts until its session expires). Deciding what to do
  * about a name held by another node is the caller's business.
  */
-public final class NameRegistry implements Closeable {
+public final class NameRegistry implements WorkerNames, Closeable {
   private static final Logger log = LoggerFactory.getLogger(NameRegistry.class);
 
   private final CuratorFramework client;
@@ -102,6 +102,7 @@ public final class NameRegistry implements Closeable {
    * exceptionally must not be used: the caller gives up this incarnation (a claim whose outcome is
    * unknown is cleaned up here, see {@link UnsureClaims}).
    */
+  @Override
   public CompletionStage<Claim> claim(String type, String id, GlobalName value) {
     CompletableFuture<Claim> out = new CompletableFuture<>();
     byte[] bytes = RegistryJson.write(value);
@@ -187,6 +188,7 @@ public final class NameRegistry implements Closeable {
    * Deletes the name if it is still the one this activation created: held by this client's session
    * with the given incarnation. A name already gone, or taken by someone else, is left alone.
    */
+  @Override
   public CompletionStage<Void> release(String type, String id, long incarnation) {
     CompletableFuture<Void> out = new CompletableFuture<>();
     String path = paths.name(type, id);
@@ -256,6 +258,7 @@ public final class NameRegistry implements Closeable {
    * wait would otherwise leave one behind). Dependent stages of a completion run on this registry's
    * executor, never on the ZooKeeper event thread or the timer.
    */
+  @Override
   public CompletionStage<Boolean> awaitAbsent(String type, String id, Duration timeout) {
     if (timer == null) {
       throw new IllegalStateException("this NameRegistry was made without a timer: it cannot wait");

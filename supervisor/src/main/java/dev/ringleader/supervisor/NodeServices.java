@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor;
 
 import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.supervisor.internal.activation.CommitFence;
 import dev.ringleader.supervisor.internal.activation.LocalSupervisor;
@@ -47,7 +46,7 @@ final class NodeServices {
   final PeerApi peerApi;
   final GracefulShutdownHandler drain;
 
-  NodeServices(String id, Settings settings, WorkerTypes types, NameRegistry names, RingStore ring, RingWaiter waiter,
+  NodeServices(String id, Settings settings, WorkerTypes types, Naming naming, RingStore ring, RingWaiter waiter,
       Membership membership, Leadership leadership, PeerClient peers, NodeMetrics metrics, NodeThreads threads,
       OwnershipHistory history, EventLog events, SessionGuard session, Timeouts timeouts, Runnable endSession,
       Runnable leave, dev.ringleader.supervisor.internal.replication.StateDisk disk) {
@@ -59,12 +58,13 @@ final class NodeServices {
     this.replication = new Replication(id, settings, ring, waiter, membership, peers, store, metrics);
     this.rebalancer = new Rebalancer(id, settings, ring, membership, peers, store, threads.rebalancerThread,
         threads.walkerThread);
-    this.local = new LocalSupervisor(id, types, names, store, replication, settings.sessionTimeout().plusSeconds(1),
+    this.local = new LocalSupervisor(id, types, naming.names(ring, membership, session::zookeeperConnected, threads), store, replication, settings.sessionTimeout().plusSeconds(1),
         threads.workerPool, Scheduler.system(threads.timers), metrics,
         key -> id.equals(ring.current().ring().owner(key.type(), key.id())),
         node -> membership.members().containsKey(node), history, session::zookeeperConnected,
         session::mayCommitConsistent, settings.detachedLogLimit(), fence,
         this::tell);
+    naming.attach(local);
     rebalancer.setLive(local::isLive);
     replication.setRetryGate(fence::open);
     UnreachablePeers unreachable = new UnreachablePeers(settings.sessionTimeout(), peers);

@@ -4,7 +4,6 @@ import dev.ringleader.registry.ClusterPaths;
 import dev.ringleader.registry.Member;
 import dev.ringleader.registry.MemberStatus;
 import dev.ringleader.registry.Membership;
-import dev.ringleader.registry.NameRegistry;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.registry.ZooKeeperAccess;
@@ -150,7 +149,7 @@ public final class RingleaderNode implements Closeable {
         : ZooKeeperAccess.open();
     client = ZooKeeperConnector.connect(settings, access, (c, s) -> session.onConnectionState(s), paths.root());
 
-    names = new NameRegistry(client, paths, threads.timers, threads.continuations);
+    names = new Naming(settings, client, paths, threads);
     ring = new RingStore(client, paths);
     Timeouts timeouts = new Timeouts(threads.timers, threads.continuations);
     RingWaiter waiter = new RingWaiter(ring, timeouts);
@@ -164,7 +163,7 @@ public final class RingleaderNode implements Closeable {
     http.start();
     peers = network.client();
     Member self = new Member(id, settings.advertiseUrl(), peerAddress, startedAt, settings.weight(),
-        MemberStatus.JOINING, settings.durability().setting());
+        MemberStatus.JOINING, settings.durability().setting(), settings.names().name().toLowerCase(java.util.Locale.ROOT));
     membership = new Membership(client, paths, self);
     leadership = new Leadership(client, paths.leader(), id, () -> {
       events.add("leader", leadership.isLeader() ? id + " leads" : id + " no longer leads");
@@ -192,7 +191,7 @@ public final class RingleaderNode implements Closeable {
     membership.addListener(coordinator::trigger);
     membership.addListener(new MemberLog(membership::members, events, clusterEvents));
     FastFailover.endDeadPredecessor(client, paths, id, startedAt, settings.clusterSecret(), peers, settings.zk());
-    StartupSteps.register(id, settings, client, paths, membership); // checks the durability first
+    StartupSteps.register(id, settings, client, paths, membership, names); // the durability first, the names last
     StartupSteps.step("cannot join the cluster", () -> handoff.join(settings.forwardTimeout().multipliedBy(4)));
     StartupSteps.step("cannot join the leader election", leadership::start);
     failover = new FastFailover(id, client, paths, settings.clusterSecret(), settings.zk(), settings.crashProbe(),
@@ -221,7 +220,7 @@ public final class RingleaderNode implements Closeable {
   private OwnershipHistory history;
   private ConflictResolver resolver;
   private CommitFence fence;
-  private NameRegistry names;
+  private Naming names;
   private FastFailover failover;
   private dev.ringleader.supervisor.internal.replication.StateDisk disk;
 

@@ -36,6 +36,9 @@ record Setting(String name, String defaultValue, String allowed, String meaning)
       new Setting("partition-mode", "available", "available|consistent",
           "behaviour when cut off from ZooKeeper or from an ID's owner; a worker type may override it "
               + "(docs/conflict-resolution.md)"),
+      new Setting("names", "zookeeper", "zookeeper|ring", "where each live worker's global name is held: a znode per worker "
+          + "(one ZooKeeper write per activation and per end), or in memory on its ring owner, fenced by the ring epoch "
+          + "every member has let go of (no ZooKeeper write per activation; docs/names.md)"),
       new Setting("max-body-bytes", "65536", "16-16777216", "largest request body; larger gets 413"),
       new Setting("body-timeout-ms", "10000", "100-600000", "a request body must arrive within this long, else the connection is closed (slow or broken clients)"),
       new Setting("mailbox-capacity", "1000", "1-1000000", "queued messages per worker; more get 503 mailbox_full"),

@@ -33,6 +33,7 @@ public final class Settings {
   private final AckMode ack;
   private final int minNodes;
   private final PartitionMode partitionMode;
+  private final NamingMode names;
   private final int maxBodyBytes;
   private final Duration bodyTimeout;
   private final int mailboxCapacity;
@@ -64,6 +65,7 @@ public final class Settings {
       AckMode ack,
       int minNodes,
       PartitionMode partitionMode,
+      NamingMode names,
       int maxBodyBytes,
       Duration bodyTimeout,
       int mailboxCapacity,
@@ -92,6 +94,7 @@ public final class Settings {
     this.ack = ack;
     this.minNodes = minNodes;
     this.partitionMode = partitionMode;
+    this.names = names;
     this.maxBodyBytes = maxBodyBytes;
     this.bodyTimeout = bodyTimeout;
     this.mailboxCapacity = mailboxCapacity;
@@ -121,9 +124,6 @@ public final class Settings {
   public static Builder builder() {
     return new Builder();
   }
-
-
-
 
   /**
    * The settings of one demo node on loopback: short session timeout, two nodes minimum, peer port
@@ -190,6 +190,10 @@ public final class Settings {
 
     public Builder partitionMode(PartitionMode mode) {
       return set("partition-mode", mode.name().toLowerCase(Locale.ROOT));
+    }
+
+    public Builder names(NamingMode mode) {
+      return set("names", mode.name().toLowerCase(Locale.ROOT));
     }
 
     /** The worker type {@code GET /request/{id}} talks to (none by default). */
@@ -340,6 +344,11 @@ public final class Settings {
 
   public PartitionMode partitionMode() {
     return partitionMode;
+  }
+
+  /** Where the workers' global names are held. */
+  public NamingMode names() {
+    return names;
   }
 
   public int maxBodyBytes() {

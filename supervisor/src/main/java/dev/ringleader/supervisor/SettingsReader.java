@@ -125,6 +125,7 @@ final class SettingsReader {
         r.choice("ack", AckMode.class, AckMode.REPLICAS),
         r.integer("min-nodes", 1, 1, 1000),
         r.choice("partition-mode", PartitionMode.class, PartitionMode.AVAILABLE),
+        r.choice("names", NamingMode.class, NamingMode.ZOOKEEPER),
         r.integer("max-body-bytes", 65_536, 16, 16 * 1024 * 1024),
         Duration.ofMillis(r.integer("body-timeout-ms", 10_000, 100, 600_000)),
         r.integer("mailbox-capacity", 1000, 1, 1_000_000),

@@ -28,12 +28,19 @@ final class StartupSteps {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
-  /** Registers this node as a member once its durability matches the members' (a refused node never shows as one). */
+  /**
+   * Registers this node as a member once its durability matches the members' (a refused node never
+   * shows as one), then starts its naming ({@code --names ring}: its released-epoch znode).
+   */
   static void register(String id, Settings settings, org.apache.curator.framework.CuratorFramework client,
-      dev.ringleader.registry.ClusterPaths paths, dev.ringleader.registry.Membership membership) {
-    step("cannot read the members", () -> checkDurability(id, settings,
-        dev.ringleader.registry.Membership.read(client, paths)));
+      dev.ringleader.registry.ClusterPaths paths, dev.ringleader.registry.Membership membership, Naming names) {
+    step("cannot read the members", () -> {
+      var members = dev.ringleader.registry.Membership.read(client, paths);
+      checkNaming(id, settings, members);
+      checkDurability(id, settings, members);
+    });
     step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
+    step("cannot publish the released ring epoch", names::start);
   }
 
   /**
@@ -58,6 +65,22 @@ final class StartupSteps {
       throw new StartupException(line, null);
     }
     org.slf4j.LoggerFactory.getLogger(RingleaderNode.class).warn(line);
+  }
+
+  /**
+   * Before this node registers: every member must hold global names as this node does (a name held
+   * in memory by one node and as a znode by another fences nothing: docs/names.md). A member that
+   * does not say holds them in ZooKeeper. A difference stops start-up with one line.
+   */
+  static void checkNaming(String self, Settings settings, java.util.Map<String, dev.ringleader.registry.Member> members) {
+    String mine = settings.names().name().toLowerCase(java.util.Locale.ROOT);
+    java.util.List<String> others = members.values().stream()
+        .filter(m -> !m.node().equals(self) && !mine.equals(m.names() == null ? "zookeeper" : m.names()))
+        .map(m -> m.node() + " " + (m.names() == null ? "zookeeper" : m.names())).toList();
+    if (!others.isEmpty()) {
+      throw new StartupException("invalid setting --names=" + mine + ": the cluster's members hold names otherwise ("
+          + String.join(", ", others) + "); every node of a cluster uses the same naming mode", null);
+    }
   }
 
   /** Closes {@code c} if there is one; a failure is logged at debug level (shut-down goes on). */

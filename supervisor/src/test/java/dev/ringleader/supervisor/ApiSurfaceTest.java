@@ -28,6 +28,7 @@ class ApiSurfaceTest {
   /** The public top-level types outside {@code .internal.}: the API. Add to it only on purpose. */
   private static final Set<String> API = Set.of(
       "dev.ringleader.supervisor.AckMode",
+      "dev.ringleader.supervisor.NamingMode",
       "dev.ringleader.supervisor.Durability",
       "dev.ringleader.supervisor.ClusterListener",
       "dev.ringleader.supervisor.NodeBuilder",

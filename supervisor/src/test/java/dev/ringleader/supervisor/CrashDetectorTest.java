@@ -135,7 +135,7 @@ class CrashDetectorTest {
           new dev.ringleader.supervisor.internal.node.Timeouts(timer, Runnable::run));
       var paths = dev.ringleader.registry.ClusterPaths.of(cluster.cluster);
       var member = new dev.ringleader.registry.Membership(oldProcess, paths, new dev.ringleader.registry.Member("node9",
-          "http://127.0.0.1:1", "127.0.0.1:" + port, 1, 1, dev.ringleader.registry.MemberStatus.UP, null));
+          "http://127.0.0.1:1", "127.0.0.1:" + port, 1, 1, dev.ringleader.registry.MemberStatus.UP, null, null));
       member.start(Duration.ofSeconds(1));
       new dev.ringleader.registry.SessionTickets(oldProcess, paths, "node9", secret).publish(Runnable::run);
       Await.until("node1 ended node9's old session", Duration.ofSeconds(10), () -> {

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 5, partition mode available: a 1 | 2 split (node1 cut off from ZooKeeper and from both other
@@ -32,9 +34,11 @@ class NetsplitTest {
     }
   }
 
-  @Test
-  void bothSidesOfASplitAcknowledgeAndTheHealMergesEveryReward() throws Exception {
-    cluster = TestCluster.splittable("available");
+  /** In both naming modes: with {@code --names ring} the holder of a name is the ring owner, in memory. */
+  @ParameterizedTest
+  @ValueSource(strings = {"zookeeper", "ring"})
+  void bothSidesOfASplitAcknowledgeAndTheHealMergesEveryReward(String naming) throws Exception {
+    cluster = TestCluster.splittable("available", naming);
     List<String> ids = IntStream.range(0, 12).mapToObj(i -> "p" + i).toList();
     String node1 = cluster.url("node1");
     List<String> majority = List.of(cluster.url("node2"), cluster.url("node3"));
@@ -86,7 +90,6 @@ class NetsplitTest {
     }
 
     // Each name is held once, by the one node where the worker is live.
-    NameRegistry names = new NameRegistry(cluster.observer(), dev.ringleader.registry.ClusterPaths.of(cluster.cluster));
     Map<String, String> liveOn = new HashMap<>();
     for (String node : cluster.nodes.keySet()) {
       for (JsonNode w : Http.get(cluster.url(node) + "/node/workers").json().get("workers")) {
@@ -97,9 +100,7 @@ class NetsplitTest {
       }
     }
     for (String id : ids) {
-      Optional<GlobalName> holder = names.get("counter", id);
-      assertTrue(holder.isPresent(), id + " has a name");
-      assertEquals(liveOn.get(id), holder.get().node(), id + " is held by the node where it lives");
+      assertEquals(liveOn.get(id), holder(naming, id), id + " is held by the node where it lives");
     }
     assertTrue(resolutions() > 0, "the resolver counted its merges in /metrics");
   }
@@ -148,6 +149,21 @@ class NetsplitTest {
   }
 
   /** Clients sending rewards for the same IDs to each side: node1 alone, and node2/node3. */
+  /**
+   * Who holds the name of counter {@code id}: its znode's node in ZooKeeper naming; in ring naming its
+   * ring owner, and no znode may exist for it.
+   */
+  private String holder(String naming, String id) throws Exception {
+    NameRegistry names = new NameRegistry(cluster.observer(), dev.ringleader.registry.ClusterPaths.of(cluster.cluster));
+    Optional<GlobalName> znode = names.get("counter", id);
+    if (naming.equals("ring")) {
+      assertTrue(znode.isEmpty(), id + " has no znode with --names ring: " + znode);
+      return Http.get(cluster.url("node2") + "/cluster/owner/counter/" + id).json().get("owner").asText();
+    }
+    assertTrue(znode.isPresent(), id + " has a name");
+    return znode.get().node();
+  }
+
   private static final class Phase {
     final RewardLoad minority;
     final RewardLoad majority;

@@ -72,8 +72,13 @@ final class TestCluster implements AutoCloseable {
    * 3 s session, R = 2, short forward timeouts and the given partition mode; the ring holds all three.
    */
   static TestCluster splittable(String partitionMode) throws Exception {
+    return splittable(partitionMode, "zookeeper");
+  }
+
+  /** As {@link #splittable(String)}, with the given naming mode ({@code --names}). */
+  static TestCluster splittable(String partitionMode, String names) throws Exception {
     TestCluster c = new TestCluster(Map.of("partition-mode", partitionMode, "replication", "2",
-        "session-timeout-ms", "3000", "forward-timeout-ms", "800", "route-wait-ms", "300"),
+        "session-timeout-ms", "3000", "forward-timeout-ms", "800", "route-wait-ms", "300", "names", names),
         List.of(new CounterType(), new TickType(Duration.ofMinutes(1))));
     for (String id : List.of("node1", "node2", "node3")) {
       c.startSplittable(id);

@@ -144,10 +144,15 @@ final class ChaosChecks {
         }
       }
       Map<String, String> names = RegistryReader.holders(cluster.zkAddress(), cluster.cluster(), "player");
+      boolean ring = options.names().equals("ring");
+      if (ring && !names.isEmpty()) {
+        details.add("with --names ring no name is a znode, but ZooKeeper holds " + names);
+      }
       for (int p = 0; p < options.players(); p++) {
         String id = options.player(p);
         List<String> on = live.getOrDefault(id, List.of());
-        String holder = names.get(id);
+        // With --names ring the name is held in memory by the ring owner: a live worker must be there.
+        String holder = ring ? (on.isEmpty() ? null : ringOwner(id)) : names.get(id);
         boolean ok = on.isEmpty() ? holder == null : on.size() == 1 && on.get(0).startsWith(holder + " (");
         if (!ok) {
           details.add(id + ": live on " + on + ", name held by " + (holder == null ? "nobody" : holder));
@@ -165,10 +170,23 @@ final class ChaosChecks {
         }
       }
     }
-    return new Check("one live worker per player, its name held by its node", details.isEmpty(), details.isEmpty()
-        ? "every player live on at most one node, named in ZooKeeper by that node"
+    return new Check("one live worker per player, its name held by its node" + (options.names().equals("ring")
+        ? " (in memory: its ring owner)" : ""), details.isEmpty(), details.isEmpty()
+        ? "every player live on at most one node, " + (options.names().equals("ring") ? "its ring owner (no name "
+            + "znode)" : "named in ZooKeeper by that node")
             + (rounds > 1 ? " (after " + rounds + " looks)" : "")
         : details.size() + " problems persisted for " + PLACEMENT_WITHIN.toSeconds() + " s", details);
+  }
+
+  /** The owner of a player in the ring of the first node that answers; "?" when none does. */
+  private String ringOwner(String id) {
+    for (String node : cluster.nodes()) {
+      JsonNode owner = http.get(cluster.url(node), "/cluster/owner/player/" + id, CALL);
+      if (owner != null && owner.hasNonNull("owner")) {
+        return owner.get("owner").asText();
+      }
+    }
+    return "?";
   }
 
   /** The answers a player got from each node (after {@link #readsAgree()}). */

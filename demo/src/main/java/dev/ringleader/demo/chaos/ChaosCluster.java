@@ -111,7 +111,8 @@ final class ChaosCluster implements AutoCloseable {
         "--peer-bind-address", "127.0.0." + (10 + n), "--cluster-secret-file", secretFile.toString(),
         "--session-timeout-ms", Long.toString(options.sessionTimeout().toMillis()),
         "--replication", Integer.toString(ChaosOptions.REPLICATION),
-        "--min-nodes", Integer.toString(ChaosOptions.MIN_NODES), "--partition-mode", "available"));
+        "--min-nodes", Integer.toString(ChaosOptions.MIN_NODES), "--partition-mode", "available",
+        "--names", options.names()));
     if (!options.durability().equals("memory")) {
       // Each node keeps its store across its restarts (kill -9 included): docs/durability.md.
       args.addAll(List.of("--durability", options.durability(), "--data-dir", logs.resolve(node + "-data").toString()));

@@ -17,9 +17,11 @@ import java.time.Duration;
  * @param clients client threads, each with at most one reward in flight
  * @param sessionTimeout the nodes' ZooKeeper session timeout
  * @param rewardDeadline how long a client retries one reward (same key) before calling it unknown
+ * @param durability the nodes' {@code --durability}
+ * @param names the nodes' {@code --names}: where the workers' global names are held
  */
 public record ChaosOptions(long seed, Duration faultTime, Path jar, Path logRoot, int nodes, int players,
-    int clients, Duration sessionTimeout, Duration rewardDeadline, String durability) {
+    int clients, Duration sessionTimeout, Duration rewardDeadline, String durability, String names) {
 
   /** The nodes' replication factor and min-nodes (fixed: the cluster). */
   static final int REPLICATION = 2;
@@ -38,6 +40,9 @@ public record ChaosOptions(long seed, Duration faultTime, Path jar, Path logRoot
     if (!java.util.Set.of("memory", "disk", "disk-fsync").contains(durability)) {
       throw new IllegalArgumentException("--durability must be memory|disk|disk-fsync");
     }
+    if (!java.util.Set.of("zookeeper", "ring").contains(names)) {
+      throw new IllegalArgumentException("--names must be zookeeper|ring");
+    }
     if (players < 1 || players > 99) {
       throw new IllegalArgumentException("--players must be 1-99");
     }
@@ -52,7 +57,13 @@ public record ChaosOptions(long seed, Duration faultTime, Path jar, Path logRoot
   /** The run: 5 nodes, 40 players, 5 clients, a 3 s session, 40 s per reward. */
   public static ChaosOptions standard(long seed, Duration faultTime, Path jar, Path logRoot) {
     return new ChaosOptions(seed, faultTime, jar, logRoot, 5, 40, 5, Duration.ofSeconds(3), Duration.ofSeconds(40),
-        "memory");
+        "memory", "zookeeper");
+  }
+
+  /** The same run with the nodes' naming mode {@code names}. */
+  public ChaosOptions withNames(String names) {
+    return new ChaosOptions(seed, faultTime, jar, logRoot, nodes, players, clients, sessionTimeout, rewardDeadline,
+        durability, names);
   }
 
   /** A player's ID: two digits, so that grepping the logs for one never matches another. */

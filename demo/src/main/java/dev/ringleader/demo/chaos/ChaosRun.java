@@ -124,7 +124,9 @@ public final class ChaosRun {
         }
       }
       report.line("  RESULT: " + (report.passed() ? "PASS" : "FAIL " + report.failures()) + " (seed " + seed
-          + "; replay: demo/chaos.sh --seed " + seed + " --seconds " + options.faultTime().toSeconds() + ")");
+          + "; replay: demo/chaos.sh --seed " + seed + " --seconds " + options.faultTime().toSeconds()
+          + (options.names().equals("ring") ? " --names ring" : "")
+          + (options.durability().equals("memory") ? "" : " --durability " + options.durability()) + ")");
       return report;
     }
   }

@@ -16,8 +16,13 @@ import org.apache.zookeeper.ZooKeeper;
  * A path exists at most once, so "held at most once" is what ZooKeeper gives; what the check asks is
  * which node holds each name.
  */
-final class RegistryReader {
+public final class RegistryReader {
   private RegistryReader() {}
+
+  /** How many global names of {@code type} ZooKeeper holds now (the bench's check that none leaked). */
+  public static int count(String zkAddress, String cluster, String type) throws IOException, InterruptedException {
+    return holders(zkAddress, cluster, type).size();
+  }
 
   /** ID to the node named in its znode (or the raw value when it is not the expected JSON). */
   static Map<String, String> holders(String zkAddress, String cluster, String type)

@@ -3,7 +3,7 @@ package dev.ringleader.supervisor.internal.activation;
 import dev.ringleader.call.CallError;
 import dev.ringleader.registry.Claim;
 import dev.ringleader.registry.GlobalName;
-import dev.ringleader.registry.NameRegistry;
+import dev.ringleader.registry.WorkerNames;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.Json;
@@ -39,7 +39,7 @@ final class Activator {
   private final LocalSupervisor local;
   private final String node;
   private final WorkerTypes types;
-  private final NameRegistry names;
+  private final WorkerNames names;
   private final StateStore store;
   private final Replication replication;
   private final Duration nameWait;
@@ -51,7 +51,7 @@ final class Activator {
   private final java.util.function.Predicate<String> isMember;
   private final OwnershipHistory history;
 
-  Activator(LocalSupervisor local, String node, WorkerTypes types, NameRegistry names, StateStore store,
+  Activator(LocalSupervisor local, String node, WorkerTypes types, WorkerNames names, StateStore store,
       Replication replication, Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics,
       java.util.function.Predicate<WorkerKey> owns, java.util.function.Predicate<String> isMember,
       OwnershipHistory history, Committer committer, dev.ringleader.worker.WorkerCalls calls) {

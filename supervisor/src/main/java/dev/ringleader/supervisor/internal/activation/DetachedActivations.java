@@ -1,7 +1,7 @@
 package dev.ringleader.supervisor.internal.activation;
 
 import dev.ringleader.call.CallError;
-import dev.ringleader.registry.NameRegistry;
+import dev.ringleader.registry.WorkerNames;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.replication.StateStore;
@@ -36,7 +36,7 @@ public final class DetachedActivations {
   private final LocalSupervisor local;
   private final String node;
   private final WorkerTypes types;
-  private final NameRegistry names;
+  private final WorkerNames names;
   private final StateStore store;
   private final NodeMetrics metrics;
   private final OwnershipHistory history;
@@ -44,7 +44,7 @@ public final class DetachedActivations {
   /** The last states of detached activations that stopped, until the ring owner merged them. */
   private final PendingStates pending = new PendingStates();
 
-  DetachedActivations(LocalSupervisor local, String node, WorkerTypes types, NameRegistry names, StateStore store,
+  DetachedActivations(LocalSupervisor local, String node, WorkerTypes types, WorkerNames names, StateStore store,
       NodeMetrics metrics, OwnershipHistory history, WriterNames writers) {
     this.local = local;
     this.node = node;

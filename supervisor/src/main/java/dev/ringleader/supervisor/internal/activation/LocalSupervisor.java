@@ -2,7 +2,7 @@ package dev.ringleader.supervisor.internal.activation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.call.CallError;
-import dev.ringleader.registry.NameRegistry;
+import dev.ringleader.registry.WorkerNames;
 import dev.ringleader.registry.Ring;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
@@ -53,7 +53,7 @@ public final class LocalSupervisor implements WorkerListener {
 
   private final String node;
   private final WorkerTypes types;
-  private final NameRegistry names;
+  private final WorkerNames names;
   private final StateStore store;
   private final NodeMetrics metrics;
   /** True when the current ring gives the key to this node; only owned keys are activated. */
@@ -73,7 +73,7 @@ public final class LocalSupervisor implements WorkerListener {
   /** Claims names, restores state and starts workers. */
   private final Activator activator;
 
-  public LocalSupervisor(String node, WorkerTypes types, NameRegistry names, StateStore store, Replication replication,
+  public LocalSupervisor(String node, WorkerTypes types, WorkerNames names, StateStore store, Replication replication,
       Duration nameWait, Executor executor, Scheduler scheduler, NodeMetrics metrics,
       java.util.function.Predicate<WorkerKey> owns, java.util.function.Predicate<String> isMember,
       OwnershipHistory history, java.util.function.BooleanSupplier connected,
@@ -366,6 +366,11 @@ public final class LocalSupervisor implements WorkerListener {
   /** Every live activation. */
   java.util.Collection<Activation> activations() {
     return live.values();
+  }
+
+  /** Every activation starting, serving, or stopping (its stop listener not run yet). */
+  java.util.stream.Stream<Activation> allActivations() {
+    return java.util.stream.Stream.concat(live.values().stream(), byWorker.values().stream());
   }
 
   /** The activation of a started worker, until it stopped; or null. */
