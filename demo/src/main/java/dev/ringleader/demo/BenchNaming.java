@@ -54,14 +54,26 @@ final class BenchNaming {
     log.accept("ring naming: restarting nodes 1-3 with --names ring (same ports, same ring)");
     cluster.stopNodes();
     cluster.startNodes(List.of("--names", "ring"));
+    warmUp("request", "pick", "GET", "/request/", ids("cache-ring-warm", "cache-ring-warm-" + run + "-",
+        o.cacheIds()).toString());
     Path cache = ids("cache-ring", "cache-ring-" + run + "-", o.cacheIds());
     String request = "request(id), cache type, " + o.cacheIds() + " ids, --names ring";
     row(request, "request-ring", "pick", "GET", "/request/", cache.toString(), 0.25);
+    warmUp("cold", "fresh", "POST", BenchWorkloads.PLAYER, "cold-ring-warm-" + run + "-");
     row("cold activations (new player id per POST), --names ring", "cold-ring", "fresh", "POST",
         BenchWorkloads.PLAYER, "cold-ring-" + run + "-", Double.NaN);
     int names = cacheNames();
     report.section(String.format(Locale.ROOT, "- --names ring: cache names in ZooKeeper after its request(id): %,d%s",
         names, names == 0 ? " (none: the owners hold them in memory)" : ": WRONG, this mode writes none"));
+  }
+
+  /**
+   * 10 s of the same workload on other ids, not reported: the JIT compiles the activation path first
+   * (without it, a profile of a fresh trio showed half of node1's CPU in the C2 compiler).
+   */
+  void warmUp(String what, String mode, String method, String prefix, String ids) throws Exception {
+    log.accept(what + ": 10 s warm-up on other ids");
+    wrk.run(what + "-warmup", cluster.url(1), 10, 1_000_000L, mode, method, prefix, ids);
   }
 
   private void row(String name, String file, String mode, String method, String prefix, String ids, double target) {

@@ -81,12 +81,15 @@ final class BenchWorkloads {
           PLAYER, hotAll, 0.25);
     }
     if (o.runs("request")) {
+      naming.warmUp("request", "pick", "GET", "/request/",
+          writeIds("cache-warm", "cache-warm-" + run + "-", o.cacheIds()).toString());
       Path cache = writeIds("cache", "cache-" + run + "-", o.cacheIds());
       measure("request(id), cache type, " + o.cacheIds() + " ids", "node1, ids on all 3 nodes", "request", "pick",
           "GET", "/request/", cache, 0.25);
       guard("names left", naming::namesLeft);
     }
     if (o.runs("cold")) {
+      naming.warmUp("cold", "fresh", "POST", PLAYER, "cold-warm-" + run + "-");
       measureFresh("cold activations (new player id per POST)", "cold", "cold-" + run + "-");
     }
     if (o.runs("failover")) {

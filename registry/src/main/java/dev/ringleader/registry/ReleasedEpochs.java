@@ -57,27 +57,41 @@ public final class ReleasedEpochs implements Closeable {
       listeners.forEach(Runnable::run);
     }).build());
     cache.start();
-    synchronized (this) {
-      node = new PersistentNode(client, CreateMode.EPHEMERAL, false, paths.released(self), bytes(NONE));
-      node.start();
-    }
-    if (!node.waitForInitialCreate(client.getZookeeperClient().getConnectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
+    PersistentNode created = new PersistentNode(client, CreateMode.EPHEMERAL, false, paths.released(self),
+        bytes(NONE));
+    created.start();
+    if (!created.waitForInitialCreate(client.getZookeeperClient().getConnectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
+      created.close();
       throw new IllegalStateException("could not create " + paths.released(self) + " in time");
     }
+    synchronized (this) {
+      node = created; // only now: a write before the initial create would throw
+    }
+  }
+
+  /** True once this node's znode was created ({@link #start} returned). */
+  public synchronized boolean started() {
+    return node != null;
+  }
+
+  /** The nodes that have a released znode, as this node last saw them. */
+  public java.util.Set<String> nodes() {
+    return view.keySet();
   }
 
   /**
    * This node has let go of every worker the ring of {@code epoch} gives away: written unless a
    * newer epoch was. Asynchronous; with the session lost meanwhile, the znode comes back with it.
-   * False (nothing written) before {@link #start} or after {@link #close}.
+   * False (nothing written) before {@link #start} or after {@link #close}; a write that throws is
+   * not counted as written (the caller tries again).
    */
   public synchronized boolean publish(long epoch) throws Exception {
     if (node == null) {
       return false;
     }
     if (epoch > published) {
-      published = epoch;
       node.setData(bytes(epoch));
+      published = epoch;
     }
     return true;
   }
@@ -115,12 +129,14 @@ public final class ReleasedEpochs implements Closeable {
 
   @Override
   public void close() {
+    PersistentNode closing;
+    synchronized (this) {
+      closing = node;
+      node = null;
+    }
     try {
-      synchronized (this) {
-        if (node != null) {
-          node.close();
-          node = null;
-        }
+      if (closing != null) {
+        closing.close(); // outside the lock: it deletes the znode synchronously
       }
     } catch (Exception e) {
       log.debug("closing {}", paths.released(self), e);

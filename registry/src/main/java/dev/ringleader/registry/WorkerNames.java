@@ -16,6 +16,15 @@ public interface WorkerNames {
    */
   CompletionStage<Claim> claim(String type, String id, GlobalName value);
 
+  /**
+   * Asked once an activation counts its claim as taken: false when the claim can no longer be
+   * trusted (with names held in memory, the session it was taken in was lost meanwhile). A znode
+   * claim stays what ZooKeeper says: true.
+   */
+  default boolean stillHeld() {
+    return true;
+  }
+
   /** Gives the name back if activation {@code incarnation} of this node still holds it; else nothing. */
   CompletionStage<Void> release(String type, String id, long incarnation);
 

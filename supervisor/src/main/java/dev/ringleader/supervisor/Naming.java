@@ -24,14 +24,14 @@ final class Naming implements Closeable {
   private final NameRegistry registry;
   private final ReleasedEpochs released;
   private final CuratorFramework client;
+  private final ClusterPaths paths;
   private RingNames ringNames;
-  /** The id of the client's session, read on each connection change (0 while lost). */
-  private volatile long sessionId;
 
   Naming(Settings settings, CuratorFramework client, ClusterPaths paths, NodeThreads threads) {
     this.self = settings.nodeId();
     this.mode = settings.names();
     this.client = client;
+    this.paths = paths;
     this.registry = mode == NamingMode.ZOOKEEPER ? new NameRegistry(client, paths, threads.timers, threads.continuations)
         : null;
     this.released = mode == NamingMode.RING ? new ReleasedEpochs(client, paths, self) : null;
@@ -42,15 +42,7 @@ final class Naming implements Closeable {
     if (mode == NamingMode.ZOOKEEPER) {
       return registry;
     }
-    client.getConnectionStateListenable().addListener((c, state) -> {
-      if (state == org.apache.curator.framework.state.ConnectionState.LOST) {
-        sessionId = 0;
-      } else if (state.isConnected()) {
-        sessionId = readSessionId();
-      }
-    });
-    sessionId = readSessionId();
-    ringNames = new RingNames(self, ring, membership, released, connected, () -> sessionId, threads.timers,
+    ringNames = new RingNames(self, ring, membership, released, connected, client, paths, threads.timers,
         threads.continuations);
     return ringNames;
   }
@@ -70,16 +62,9 @@ final class Naming implements Closeable {
     }
   }
 
-  private long readSessionId() {
-    try {
-      return client.getZookeeperClient().getZooKeeper().getSessionId();
-    } catch (Exception e) {
-      return 0;
-    }
-  }
-
   @Override
   public void close() {
+    StartupSteps.closeQuietly(ringNames);
     StartupSteps.closeQuietly(registry);
     StartupSteps.closeQuietly(released);
   }

@@ -78,6 +78,12 @@ final class Activator {
                 + "); retry shortly", Duration.ofSeconds(1), null));
       } else if (claim.taken()) {
         a.claimed = true;
+        if (!names.stillHeld()) {
+          // Lost with the session between the claim and this mark (onSessionLost skipped it then).
+          local.fail(a, new RingleaderException(CallError.ZOOKEEPER_UNAVAILABLE, "the ZooKeeper session in which "
+              + a.key + " was claimed was lost meanwhile; retry shortly", Duration.ofSeconds(1), null));
+          return;
+        }
         start(a);
       } else {
         waitForName(a, claim, attempt);
@@ -106,6 +112,8 @@ final class Activator {
     names.awaitAbsent(a.key.type(), a.key.id(), nameWait).whenComplete((gone, err) -> {
       if (err == null && Boolean.TRUE.equals(gone)) {
         activate(a, attempt + 1);
+      } else if (!owns.test(a.key)) {
+        local.fail(a, LocalSupervisor.notOwner(a.key)); // the ring moved it meanwhile: routed again
       } else {
         local.fail(a, new RingleaderException(CallError.NAME_HELD, "worker " + a.key + " is held by node " + holder
             + " and it did not let go within " + nameWait.toMillis() + " ms; retry shortly",

@@ -1,14 +1,18 @@
 package dev.ringleader.supervisor.internal.activation;
 
 import dev.ringleader.registry.Claim;
+import dev.ringleader.registry.ClusterPaths;
 import dev.ringleader.registry.GlobalName;
 import dev.ringleader.registry.Membership;
 import dev.ringleader.registry.ReleasedEpochs;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.registry.VersionedRing;
 import dev.ringleader.registry.WorkerNames;
+import dev.ringleader.worker.Worker;
+import java.io.Closeable;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,29 +21,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code --names ring} (docs/names.md): the global name of a worker is held in memory by the node
  * that owns its ID in the current ring; ZooKeeper holds no znode per worker. A claim is taken at once,
- * with no ZooKeeper round trip, when (a) this node's session is live, (b) the current ring gives the
- * ID to this node, and (c) every other member has {@linkplain ReleasedEpochs released} the epoch
- * from which this node has owned the ID without a break: each of them has stopped every worker the
- * ring of that epoch (or a newer one) gives away, and never starts one its own current ring does not
- * give it. A member that has not let go yet holds the name until it has, or until its session ends.
+ * with no ZooKeeper round trip, when (a) this node's session is live and its views caught up with
+ * ZooKeeper in this connection ({@link CaughtUpView}), (b) its current ring (epoch {@code C}) gives the
+ * ID to this node, and (c) every other node known as a member, or by a released znode, has
+ * {@linkplain ReleasedEpochs released} an epoch in {@code [S, C]}, where {@code S} is the first epoch
+ * from which this node has owned the ID without a break: a ring this node owns the ID in, so that
+ * node had then stopped every worker of it, and starts one only in a ring newer than {@code C}.
  *
  * <p>This node's own release: after each ring change, once no activation here (starting, serving or
- * stopping; detached ones aside, as in ZooKeeper naming) is of an ID the current ring gives to
- * another node, this node publishes that epoch. It checks again when a worker ends and, while
- * something blocks it, every {@link #RECHECK_MS} ms.
+ * stopping; detached ones whose session is gone aside) is of an ID the current ring gives to another
+ * node, it publishes that epoch; it checks again at most every {@link #RECHECK_MS} ms while a worker
+ * ends or something blocks it, and until a write of it succeeded.
  *
- * <p>Bounds: at most {@link #MAX_WAITING} activations wait for a name; one more is answered at once as
- * not free (it answers {@code 503 name_held}). The ring history kept is {@link #HISTORY} rings; an ID
- * owned through all of them counts as owned since the oldest (a later epoch: a stricter wait).
+ * <p>Bounds: at most {@link #MAX_WAITING} activations wait for a name; one more is refused at once
+ * (it answers {@code 503 name_held}). The ring history kept is {@link #HISTORY} rings; an ID owned
+ * through all of them counts as owned since the oldest (a later {@code S}: a stricter wait).
  */
-public final class RingNames implements WorkerNames {
+public final class RingNames implements WorkerNames, Closeable {
   private static final Logger log = LoggerFactory.getLogger(RingNames.class);
   static final int MAX_WAITING = 10_000;
   static final int HISTORY = 64;
@@ -50,31 +57,24 @@ public final class RingNames implements WorkerNames {
   private final Membership membership;
   private final ReleasedEpochs released;
   private final BooleanSupplier connected;
-  /** The id of this node's ZooKeeper session now (0 when there is none). */
-  private final java.util.function.LongSupplier session;
   private final ScheduledExecutorService timer;
   private final Executor executor;
+  private final CaughtUpView view;
   /** The rings seen, oldest first, at most {@link #HISTORY}; guarded by itself. */
   private final ArrayDeque<VersionedRing> history = new ArrayDeque<>();
   private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger waitingCount = new AtomicInteger();
   private volatile LocalSupervisor local;
-  /** Guarded by {@code this}: the epoch published, and whether a recheck is scheduled. */
+  /** Guarded by {@code this}: the epoch published, and whether a check is scheduled. */
   private long published = ReleasedEpochs.NONE;
-  private boolean recheckScheduled;
-  /**
-   * The session in which the ring was last read from ZooKeeper itself, and that ring's epoch: no name
-   * is taken in a session until this node's ring is at least that new. A node whose session expired
-   * was no member meanwhile, so the others did not wait for it; the ring they moved its IDs in must
-   * reach it before it takes a name again. Guarded by {@code this}.
-   */
-  private long readInSession;
-  private long readEpoch = Long.MAX_VALUE;
-  private boolean reading;
+  private boolean checkScheduled;
+  /** The last epoch whose failed write was logged (one warning per epoch, not one per retry). */
+  private long warned = ReleasedEpochs.NONE;
+  private volatile boolean closed;
 
   public RingNames(String self, RingStore ring, Membership membership, ReleasedEpochs released,
-      BooleanSupplier connected, java.util.function.LongSupplier session, ScheduledExecutorService timer,
+      BooleanSupplier connected, CuratorFramework client, ClusterPaths paths, ScheduledExecutorService timer,
       Executor executor) {
-    this.session = session;
     this.self = self;
     this.ring = ring;
     this.membership = membership;
@@ -82,6 +82,7 @@ public final class RingNames implements WorkerNames {
     this.connected = connected;
     this.timer = timer;
     this.executor = executor;
+    this.view = new CaughtUpView(self, client, paths, ring, membership, released, () -> executor.execute(this::wake));
   }
 
   /** The activations whose IDs this node must let go of before it publishes an epoch; then listens. */
@@ -109,61 +110,37 @@ public final class RingNames implements WorkerNames {
         : Claim.heldBy(new GlobalName(holder, -1, ring.current().epoch(), 0)));
   }
 
+  /** A claim taken is good while the session is live: checked once the activation counts as claimed. */
+  @Override
+  public boolean stillHeld() {
+    return connected.getAsBoolean() && view.session() != 0;
+  }
+
   /**
    * Null when this node may hold the name of {@code type/id} now; else who may still hold it (the ring
-   * owner when it is another node, or a member that has not released the epoch this node owns it from).
+   * owner when it is another node, or a node that has not released an epoch in {@code [S, C]}).
    */
   String holder(String type, String id) {
     VersionedRing current = ring.current();
     note(current);
-    if (!fresh(current)) {
-      return "(this node's ring, until it is read again in its new ZooKeeper session)";
+    if (!view.caughtUp()) {
+      return "(this node's views, until they caught up with ZooKeeper in this connection)";
     }
     String owner = current.ring().isEmpty() ? null : current.ring().owner(type, id);
     if (!self.equals(owner)) {
       return owner == null ? "(no ring)" : owner;
     }
     long since = ownedSince(type, id, current);
-    for (String member : membership.members().keySet()) {
-      if (!member.equals(self) && released.of(member) < since) {
-        return member;
+    Set<String> others = new HashSet<>(membership.members().keySet());
+    others.addAll(released.nodes());
+    others.remove(self);
+    for (String node : others) {
+      long r = released.of(node);
+      if (r < since || r > current.epoch()) {
+        return node; // not let go yet; or ahead of this node's ring, which must catch up first
       }
     }
     return null;
-  }
-
-  /** True once the ring was read in this session and {@code current} is at least as new; starts that read otherwise. */
-  private synchronized boolean fresh(VersionedRing current) {
-    long now = session.getAsLong();
-    if (now != 0 && now == readInSession) {
-      return current.epoch() >= readEpoch;
-    }
-    if (!reading && now != 0) {
-      reading = true;
-      executor.execute(() -> readRing(now));
-    }
-    return false;
-  }
-
-  private void readRing(long inSession) {
-    long epoch = Long.MAX_VALUE;
-    try {
-      epoch = ring.read().epoch();
-    } catch (Exception e) {
-      log.warn("could not read the ring for ring naming: {}", e.toString());
-    }
-    synchronized (this) {
-      reading = false;
-      if (epoch != Long.MAX_VALUE) {
-        readInSession = inSession;
-        readEpoch = epoch;
-      }
-    }
-    if (epoch == Long.MAX_VALUE) {
-      timer.schedule(() -> executor.execute(this::wake), RECHECK_MS * 10, TimeUnit.MILLISECONDS);
-    } else {
-      wake();
-    }
   }
 
   /** The first epoch of the unbroken run of rings, ending at {@code current}, in which this node owns the ID. */
@@ -201,21 +178,25 @@ public final class RingNames implements WorkerNames {
     }
   }
 
-  /** Nothing to give back: the name is this node's only while it owns the ID. Checks whether an epoch can be published. */
+  /** Nothing to give back: the name is this node's only while it owns the ID. A worker ended: check soon. */
   @Override
   public CompletionStage<Void> release(String type, String id, long incarnation) {
-    check();
+    scheduleCheck();
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
   public CompletionStage<Boolean> awaitAbsent(String type, String id, Duration timeout) {
-    Waiter w = new Waiter(type, id);
-    if (waiting.size() >= MAX_WAITING) {
+    if (waitingCount.incrementAndGet() > MAX_WAITING) {
+      waitingCount.decrementAndGet();
       return CompletableFuture.completedFuture(false);
     }
+    Waiter w = new Waiter(type, id);
     waiting.add(w);
-    w.future.whenComplete((v, e) -> waiting.remove(w));
+    w.future.whenComplete((v, e) -> {
+      waiting.remove(w);
+      waitingCount.decrementAndGet();
+    });
     evaluate(w);
     if (!w.future.isDone()) {
       var timeoutTask = timer.schedule(() -> w.future.complete(false), timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -233,45 +214,86 @@ public final class RingNames implements WorkerNames {
   /** Done when the name is free here (true), or when the ring gives the ID to another node (false: never here). */
   private void evaluate(Waiter w) {
     String holder = holder(w.type, w.id);
+    VersionedRing current = ring.current();
     if (holder == null) {
       w.future.complete(true);
-    } else if (!ring.current().ring().isEmpty() && !self.equals(ring.current().ring().owner(w.type, w.id))) {
+    } else if (!current.ring().isEmpty() && !self.equals(current.ring().owner(w.type, w.id))) {
       w.future.complete(false);
     }
   }
 
+  /** A check within {@link #RECHECK_MS} ms (at most one scheduled at a time). */
+  private void scheduleCheck() {
+    synchronized (this) {
+      if (closed || checkScheduled || ring.current().epoch() <= published) {
+        return;
+      }
+      checkScheduled = true;
+    }
+    timer.schedule(() -> executor.execute(() -> {
+      synchronized (this) {
+        checkScheduled = false;
+      }
+      check();
+    }), RECHECK_MS, TimeUnit.MILLISECONDS);
+  }
+
   /** Publishes the current epoch once no activation here is of an ID it gives to another node. */
-  public synchronized void check() {
+  public void check() {
     VersionedRing current = ring.current();
     LocalSupervisor supervisor = local;
-    if (supervisor == null || current.ring().isEmpty() || current.epoch() <= published) {
-      return;
-    }
-    Activation blocking = supervisor.allActivations()
-        .filter(a -> !a.detached() && !self.equals(current.ring().owner(a.key.type(), a.key.id())))
-        .findAny().orElse(null);
-    if (blocking != null) {
-      if (!recheckScheduled) {
-        recheckScheduled = true;
-        timer.schedule(() -> executor.execute(this::recheck), RECHECK_MS, TimeUnit.MILLISECONDS);
+    synchronized (this) {
+      if (closed || supervisor == null || current.ring().isEmpty() || current.epoch() <= published) {
+        return;
       }
-      return;
     }
-    try {
-      if (released.publish(current.epoch())) {
-        published = current.epoch();
-        log.debug("node {} released ring epoch {}", self, current.epoch());
+    boolean blocked = supervisor.allActivations().anyMatch(a -> holds(a)
+        && !self.equals(current.ring().owner(a.key.type(), a.key.id())));
+    boolean written = false;
+    if (!blocked) {
+      try {
+        synchronized (this) {
+          written = released.publish(current.epoch());
+          if (written) {
+            published = Math.max(published, current.epoch());
+          }
+        }
+      } catch (Exception e) {
+        synchronized (this) {
+          if (warned < current.epoch()) {
+            warned = current.epoch();
+            log.warn("could not publish the released ring epoch {} (retried every {} ms): {}", current.epoch(),
+                RECHECK_MS, e.toString());
+          }
+        }
       }
-    } catch (Exception e) {
-      log.warn("could not publish the released ring epoch {}: {}", current.epoch(), e.toString());
+    }
+    if (!written) {
+      scheduleCheck();
     }
   }
 
-  private void recheck() {
-    synchronized (this) {
-      recheckScheduled = false;
+  /**
+   * True while the activation may still run as the holder of its ID: not stopped, and not detached
+   * with its session gone (a detached one whose session is still live, e.g. cut off from ZooKeeper
+   * for less than the session, still holds its name as its znode would).
+   */
+  private static boolean holds(Activation a) {
+    Worker<?> w = a.worker();
+    if (w != null && w.status() == Worker.Status.STOPPED) {
+      return false;
     }
-    check();
+    return !(a.detached() && !a.nameHeld);
+  }
+
+  /** Refuses every waiting activation and stops reading the views. */
+  @Override
+  public void close() {
+    closed = true;
+    view.close();
+    for (Waiter w : waiting) {
+      w.future.complete(false);
+    }
   }
 
   /** An activation waiting for its name. */
