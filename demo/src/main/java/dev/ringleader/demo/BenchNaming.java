@@ -68,13 +68,16 @@ final class BenchNaming {
   }
 
   /**
-   * 10 s of the same workload on other ids, not reported: the JIT compiles the activation path first
-   * (without it, a profile of a fresh trio showed half of node1's CPU in the C2 compiler).
+   * {@link #WARM_UP_S} s of the same workload on other ids, not reported: the JIT compiles the
+   * activation path first (without it, a profile of a fresh trio showed half of node1's CPU in the C2
+   * compiler during the measured run; after 10 s, still a third).
    */
   void warmUp(String what, String mode, String method, String prefix, String ids) throws Exception {
-    log.accept(what + ": 10 s warm-up on other ids");
-    wrk.run(what + "-warmup", cluster.url(1), 10, 1_000_000L, mode, method, prefix, ids);
+    log.accept(what + ": " + WARM_UP_S + " s warm-up on other ids");
+    wrk.run(what + "-warmup", cluster.url(1), WARM_UP_S, 100_000L * WARM_UP_S, mode, method, prefix, ids);
   }
+
+  static final int WARM_UP_S = 30;
 
   private void row(String name, String file, String mode, String method, String prefix, String ids, double target) {
     try {

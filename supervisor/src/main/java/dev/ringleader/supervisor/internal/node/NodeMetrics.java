@@ -33,6 +33,8 @@ public final class NodeMetrics {
       both.config().commonTags("node", node);
       registry = both;
     }
+    replicationHeld = replicationTimer("held");
+    replicationFailed = replicationTimer("failed");
   }
 
   /** The node's own gauges: live and detached workers, ring epoch, members, leadership, ZooKeeper, refusals. */
@@ -84,24 +86,22 @@ public final class NodeMetrics {
   }
 
   public void activated(String type) {
-    Counter.builder("ringleader_activations").description("workers activated on this node")
-        .tag("type", type).register(registry).increment();
+    counter("ringleader_activations", "workers activated on this node", "type", type).increment();
   }
 
   public void passivated(String type, StopReason reason) {
-    Counter.builder("ringleader_passivations").description("workers stopped on this node, by reason")
-        .tag("type", type).tag("reason", reason.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+    counter("ringleader_passivations", "workers stopped on this node, by reason", "type", type, "reason",
+        reason.name().toLowerCase(Locale.ROOT)).increment();
   }
 
   public void restarted(String type) {
-    Counter.builder("ringleader_restarts").description("worker handler crashes followed by a restart")
-        .tag("type", type).register(registry).increment();
+    counter("ringleader_restarts", "worker handler crashes followed by a restart", "type", type).increment();
   }
 
   /** An ID moved: "in" when this node activated it from another node's state, "out" when it handed one over. */
   public void handoff(String type, String direction) {
-    Counter.builder("ringleader_handoffs").description("workers handed over between nodes")
-        .tag("type", type).tag("direction", direction).register(registry).increment();
+    counter("ringleader_handoffs", "workers handed over between nodes", "type", type, "direction", direction)
+        .increment();
   }
 
   /** A probe of the crash detector: answered, refused, or silent (no answer in time: never evidence). */
@@ -121,8 +121,8 @@ public final class NodeMetrics {
   }
 
   public void failover(String type) {
-    Counter.builder("ringleader_failovers").description("workers activated from the copy of a dead node's worker")
-        .tag("type", type).register(registry).increment();
+    counter("ringleader_failovers", "workers activated from the copy of a dead node's worker", "type", type)
+        .increment();
   }
 
   /** An activation began to serve without its name or its backups (partition mode available). */
@@ -142,12 +142,29 @@ public final class NodeMetrics {
         .tag("type", type).tag("role", role).register(registry).increment();
   }
 
-  public void replicated(boolean ok, long nanos) {
-    Timer.builder("ringleader_replication")
+  private final Timer replicationHeld;
+  private final Timer replicationFailed;
+
+  private Timer replicationTimer(String outcome) {
+    return Timer.builder("ringleader_replication")
         .description("copies of committed state to backups: time until held by R nodes, by outcome")
-        .tag("outcome", ok ? "held" : "failed")
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+        .tag("outcome", outcome).register(registry);
+  }
+
+  /**
+   * A counter built once per name and tags (building and registering a meter per event costs more
+   * than the event on the request path: a Meter.Id, the registry's filters and its map).
+   */
+  private Counter counter(String name, String help, String... tags) {
+    return counters.computeIfAbsent(name + '|' + String.join("|", tags),
+        k -> Counter.builder(name).description(help).tags(tags).register(registry));
+  }
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  public void replicated(boolean ok, long nanos) {
+    (ok ? replicationHeld : replicationFailed).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public String scrape() {

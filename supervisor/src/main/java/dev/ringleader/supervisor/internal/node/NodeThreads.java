@@ -14,7 +14,11 @@ public final class NodeThreads {
   public final ExecutorService workerPool;
   /** The ring coordinator's single thread. */
   public final ExecutorService coordinatorThread;
-  /** The node's timer thread. */
+  /**
+   * The node's timer thread. A cancelled timer leaves its queue at once (each worker's idle and
+   * lifetime timers are cancelled when it stops: kept to their deadline, a few thousand activations a
+   * second would leave hundreds of thousands of dead entries in the queue).
+   */
   public final ScheduledExecutorService timers;
   /**
    * What follows a timeout, a delay or a ring wait: never the JDK's delay thread, the common pool or
@@ -31,7 +35,9 @@ public final class NodeThreads {
   public NodeThreads(String id, int workerThreads) {
     workerPool = Executors.newFixedThreadPool(workerThreads, threads(id + "-worker"));
     coordinatorThread = Executors.newSingleThreadExecutor(threads(id + "-coordinator"));
-    timers = Executors.newSingleThreadScheduledExecutor(threads(id + "-timer"));
+    var timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, threads(id + "-timer"));
+    timer.setRemoveOnCancelPolicy(true);
+    timers = timer;
     continuations = Executors.newFixedThreadPool(2, threads(id + "-async"));
     rebalancerThread = Executors.newSingleThreadExecutor(threads(id + "-rebalancer"));
     walkerThread = Executors.newSingleThreadExecutor(threads(id + "-store-walker"));
