@@ -2,7 +2,6 @@ package dev.ringleader.demo;
 
 import dev.ringleader.demo.chaos.RegistryReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -94,12 +93,6 @@ final class BenchNaming {
   }
 
   private Path ids(String name, String prefix, int n) throws IOException {
-    StringBuilder b = new StringBuilder(n * 12);
-    for (int i = 0; i < n; i++) {
-      b.append(prefix).append(i).append('\n');
-    }
-    Path file = o.runDir().resolve("ids-" + name + ".txt");
-    Files.writeString(file, b);
-    return file;
+    return BenchWorkloads.writeIds(o.runDir(), name, prefix, n);
   }
 }

@@ -131,13 +131,17 @@ final class BenchWorkloads {
 
   // ---- setup
 
-  /** Writes ids prefix0..prefix(n-1), one a line, for the wrk script. */
   private Path writeIds(String name, String prefix, int n) throws IOException {
+    return writeIds(o.runDir(), name, prefix, n);
+  }
+
+  /** Writes ids prefix0..prefix(n-1), one a line, for the wrk script, to {@code dir/ids-<name>.txt}. */
+  static Path writeIds(Path dir, String name, String prefix, int n) throws IOException {
     StringBuilder b = new StringBuilder(n * 12);
     for (int i = 0; i < n; i++) {
       b.append(prefix).append(i).append('\n');
     }
-    Path file = o.runDir().resolve("ids-" + name + ".txt");
+    Path file = dir.resolve("ids-" + name + ".txt");
     Files.writeString(file, b);
     return file;
   }

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 4: joins, graceful leaves and rolling restarts under load, with zero failed requests. */
 class ElasticRingTest {
@@ -30,9 +32,11 @@ class ElasticRingTest {
     return IntStream.range(0, n).mapToObj(i -> "p" + i).toList();
   }
 
-  @Test
-  void aRollingRestartOfEveryNodeFailsNoRequestAndLosesNoUpdate() throws Exception {
-    cluster = TestCluster.of(3, Map.of("replication", "2", "min-nodes", "2"));
+  /** In both naming modes (--names ring: docs/names.md). */
+  @ParameterizedTest
+  @ValueSource(strings = {"zookeeper", "ring"})
+  void aRollingRestartOfEveryNodeFailsNoRequestAndLosesNoUpdate(String naming) throws Exception {
+    cluster = TestCluster.of(3, Map.of("replication", "2", "min-nodes", "2", "names", naming));
     RewardLoad load = new RewardLoad("counter", ids(40), cluster::urls, Duration.ofSeconds(20), 50_000).start(4);
     load.awaitAcked(200, Duration.ofSeconds(30));
     for (String node : List.of("node1", "node2", "node3")) {

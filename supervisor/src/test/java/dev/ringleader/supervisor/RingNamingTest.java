@@ -73,24 +73,6 @@ class RingNamingTest {
         () -> cluster.nodes.keySet().stream().allMatch(n -> released(n) == epoch));
   }
 
-  @Test
-  void aRollingRestartOfEveryNodeFailsNoRequestAndLosesNoUpdate() throws Exception {
-    cluster = TestCluster.of(3, Map.of("names", "ring", "replication", "2", "min-nodes", "2"));
-    RewardLoad load = new RewardLoad("counter", ids(40), cluster::urls, Duration.ofSeconds(20), 50_000).start(4);
-    load.awaitAcked(200, Duration.ofSeconds(30));
-    for (String node : List.of("node1", "node2", "node3")) {
-      cluster.leave(node);
-      cluster.awaitRing(cluster.nodes.keySet());
-      load.awaitAcked(load.ok.get() + 100, Duration.ofSeconds(30));
-      cluster.start(node);
-      cluster.awaitRing(Set.of("node1", "node2", "node3"));
-      load.awaitAcked(load.ok.get() + 100, Duration.ofSeconds(30));
-    }
-    load.stop();
-    assertEquals(0, load.failed.get(), "no request failed: " + load.errors);
-    load.assertTotalsEqualAcknowledged(cluster.urls().get(0));
-  }
-
   /**
    * node1's worker of one ID is held inside its handler across a join, so node1 cannot stop it and
    * cannot release the new epoch: another ID that moves from node1 to node4 waits, activating, on
