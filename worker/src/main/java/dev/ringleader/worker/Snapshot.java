@@ -1,7 +1,6 @@
 package dev.ringleader.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,10 +24,7 @@ public record Snapshot<S>(long version, S state, Map<String, JsonNode> recentRep
     if (version < 0) {
       throw new IllegalArgumentException("version must be >= 0, was " + version);
     }
-    recentReplies =
-        recentReplies == null || recentReplies.isEmpty()
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(recentReplies));
+    recentReplies = ReplyWindow.copyOf(recentReplies); // no copy when it is one already
   }
 
   /** The snapshot of a fresh worker: version 0, no replies. */
@@ -46,10 +42,9 @@ public record Snapshot<S>(long version, S state, Map<String, JsonNode> recentRep
       return new Snapshot<>(version + 1, nextState, recentReplies);
     }
     Objects.requireNonNull(reply, "reply");
-    LinkedHashMap<String, JsonNode> replies = new LinkedHashMap<>(recentReplies);
-    replies.remove(requestKey); // a re-used key moves to the newest end
-    replies.put(requestKey, reply);
-    return new Snapshot<>(version + 1, nextState, evictOldest(replies, repliesKept));
+    // A re-used key moves to the newest end; the oldest beyond repliesKept go.
+    return new Snapshot<>(version + 1, nextState, ReplyWindow.copyOf(recentReplies).with(requestKey, reply,
+        repliesKept));
   }
 
   /** Drops the oldest replies (insertion order) beyond {@code kept}; returns the same map. */

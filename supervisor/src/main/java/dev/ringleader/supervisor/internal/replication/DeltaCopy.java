@@ -2,7 +2,6 @@ package dev.ringleader.supervisor.internal.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ringleader.supervisor.internal.node.Json;
-import java.util.LinkedHashMap;
 import java.util.Objects;
 
 /**
@@ -53,15 +52,9 @@ public record DeltaCopy(long version, JsonNode state, String owner, long epoch, 
 
   /** The whole copy: {@code base}'s window plus this change's reply, the oldest beyond the window evicted. */
   StoredState applyTo(StoredState base) {
-    LinkedHashMap<String, JsonNode> replies = new LinkedHashMap<>(base.recentReplies());
-    replies.remove(key); // a re-used key moves to the newest end, as in Snapshot.next
-    replies.put(key, reply);
-    var oldest = replies.keySet().iterator();
-    while (replies.size() > window && oldest.hasNext()) {
-      oldest.next();
-      oldest.remove();
-    }
-    return new StoredState(version, state, replies, owner, epoch, incarnation);
+    // A re-used key moves to the newest end, as in Snapshot.next; the oldest beyond the window go.
+    return new StoredState(version, state, dev.ringleader.worker.ReplyWindow.copyOf(base.recentReplies())
+        .with(key, reply, window), owner, epoch, incarnation);
   }
 
   @Override

@@ -35,7 +35,7 @@ public record StoredState(long version, JsonNode state, Map<String, JsonNode> re
       .thenComparingLong(StoredState::incarnation);
 
   public StoredState {
-    recentReplies = recentReplies == null ? Map.of() : recentReplies;
+    recentReplies = dev.ringleader.worker.ReplyWindow.copyOf(recentReplies); // read-only; no copy when it is one
   }
 
   /** The snapshot a worker committed on node {@code owner}, with no stamp (epoch and incarnation 0). */
