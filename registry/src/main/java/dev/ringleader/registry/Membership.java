@@ -168,6 +168,17 @@ public final class Membership implements Closeable {
         : parse(d).map(m -> new Entry(m, d.getStat().getEphemeralOwner())));
   }
 
+  /**
+   * The names of every member znode the cache holds, readable or not (a znode that does not read as
+   * a member is left out of {@link #members()}, but a node of that name may still be one).
+   */
+  public java.util.Set<String> znodeNames() {
+    String prefix = paths.members() + "/";
+    java.util.Set<String> out = new java.util.HashSet<>();
+    cache.stream().filter(d -> d.getPath().startsWith(prefix)).forEach(d -> out.add(d.getPath().substring(prefix.length())));
+    return out;
+  }
+
   private Map<String, Member> readCache() {
     Map<String, Member> out = new TreeMap<>();
     cache.stream()

@@ -54,6 +54,7 @@ public final class ReleasedEpochs implements Closeable {
     client.createContainers(paths.released());
     cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, oldData, data) -> {
       view = readCache();
+      repairOwn();
       listeners.forEach(Runnable::run);
     }).build());
     cache.start();
@@ -66,6 +67,21 @@ public final class ReleasedEpochs implements Closeable {
     }
     synchronized (this) {
       node = created; // only now: a write before the initial create would throw
+    }
+  }
+
+  /**
+   * Writes this node's epoch again when ZooKeeper holds an older one than was published: a write
+   * retried after a connection loss may land after a newer one (Curator retries in the background).
+   */
+  private synchronized void repairOwn() {
+    Long seen = view.get(self);
+    if (node != null && seen != null && seen < published) {
+      try {
+        node.setData(bytes(published));
+      } catch (Exception e) {
+        log.debug("writing {} again: {}", paths.released(self), e.toString());
+      }
     }
   }
 

@@ -17,11 +17,11 @@ public interface WorkerNames {
   CompletionStage<Claim> claim(String type, String id, GlobalName value);
 
   /**
-   * Asked once an activation counts its claim as taken: false when the claim can no longer be
-   * trusted (with names held in memory, the session it was taken in was lost meanwhile). A znode
-   * claim stays what ZooKeeper says: true.
+   * Asked once an activation counts {@code claim} (taken) as its own: false when it can no longer be
+   * trusted (with names held in memory, the session it was taken in was lost or replaced meanwhile).
+   * A znode claim stays what ZooKeeper says: true.
    */
-  default boolean stillHeld() {
+  default boolean stillHeld(Claim claim) {
     return true;
   }
 

@@ -40,6 +40,9 @@ final class StartupSteps {
       checkDurability(id, settings, members);
     });
     step("cannot register member " + id, () -> membership.start(settings.sessionTimeout().plusSeconds(2)));
+    // Again once registered: of two nodes that started at once with different modes, the later sees the other.
+    step("cannot read the members", () -> checkNaming(id, settings, dev.ringleader.registry.Membership.read(client,
+        paths)));
     step("cannot publish the released ring epoch", names::start);
   }
 

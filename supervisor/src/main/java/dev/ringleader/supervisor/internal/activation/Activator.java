@@ -78,7 +78,7 @@ final class Activator {
                 + "); retry shortly", Duration.ofSeconds(1), null));
       } else if (claim.taken()) {
         a.claimed = true;
-        if (!names.stillHeld()) {
+        if (!names.stillHeld(claim)) {
           // Lost with the session between the claim and this mark (onSessionLost skipped it then).
           local.fail(a, new RingleaderException(CallError.ZOOKEEPER_UNAVAILABLE, "the ZooKeeper session in which "
               + a.key + " was claimed was lost meanwhile; retry shortly", Duration.ofSeconds(1), null));

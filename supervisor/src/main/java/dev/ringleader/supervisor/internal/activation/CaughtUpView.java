@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How: after each connection, on a thread of its own, it reads the members' and released znodes'
  * names and the ring straight from ZooKeeper, then checks that the caches hold at least those and
- * that ring; if not yet, it reads again 20 ms later (only while connected; a member that went
- * meanwhile is no longer read).
+ * that ring; if not yet, it reads again 20 ms later, doubling up to 1 s (only while connected; a
+ * member that went meanwhile is no longer read).
  */
 final class CaughtUpView implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(CaughtUpView.class);
   static final long RETRY_MS = 20;
+  static final long MAX_RETRY_MS = 1_000;
 
   private final String self;
   private final CuratorFramework client;
@@ -72,54 +73,112 @@ final class CaughtUpView implements Closeable {
     if (state == ConnectionState.LOST || state == ConnectionState.SUSPENDED) {
       session = 0;
     } else if (state.isConnected()) {
-      try {
-        session = client.getZookeeperClient().getZooKeeper().getSessionId();
-      } catch (Exception e) {
-        session = 0;
+      readSession();
+      synchronized (this) {
+        connection++;
       }
-      connection++;
+      caughtUp(); // starts the check now, not at the next claim: waiters are woken when it passes
     }
   }
+
+  /** Reads the current session's id; 0 when the client cannot tell (read again at the next check). */
+  private synchronized void readSession() {
+    long id;
+    try {
+      id = client.getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception e) {
+      id = 0;
+    }
+    session = id;
+    if (id != 0 && id != lastSession) {
+      if (lastSession != 0) {
+        generation.incrementAndGet();
+      }
+      lastSession = id;
+    }
+  }
+
+  /** The last non-zero session id seen, to count new sessions. */
+  private volatile long lastSession;
+  /** Incremented on every new ZooKeeper session: a claim is good only in the session it was taken in. */
+  private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
   /** The current ZooKeeper session's id, 0 while there is none. */
   long session() {
     return session;
   }
 
+  /** How many times the session changed; a claim records it and is good only while it stays. */
+  int generation() {
+    return generation.get();
+  }
+
   /** True when the views caught up in this connection; otherwise starts the check and answers false. */
   boolean caughtUp() {
     long now = connection;
+    if (session == 0 && now != 0 && client.getZookeeperClient().isConnected()) {
+      readSession(); // a read that failed at the connection: try again
+    }
     if (now != 0 && caughtUpIn == now && session != 0) {
       return true;
     }
-    synchronized (this) {
-      if (!checking && now != 0) {
-        checking = true;
-        reader.execute(() -> check(now));
-      }
-    }
+    start(now);
     return false;
   }
 
-  private void check(long in) {
+  private void start(long in) {
+    synchronized (this) {
+      if (checking || in == 0 || reader.isShutdown()) {
+        return;
+      }
+      checking = true;
+    }
+    try {
+      reader.execute(() -> check(in, 0));
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      synchronized (this) {
+        checking = false;
+      }
+    }
+  }
+
+  private void check(long in, int attempt) {
     boolean done = false;
     try {
       done = in == connection && session != 0 && views(session);
     } catch (Exception e) {
       log.debug("node {}: reading the cluster's views for ring naming: {}", self, e.toString());
+    } catch (Error e) {
+      synchronized (this) {
+        checking = false;
+      }
+      throw e;
     }
+    long current;
+    boolean retry;
     synchronized (this) {
+      current = connection;
       if (done) {
         caughtUpIn = in;
+      }
+      retry = !done && in == current && session != 0 && !reader.isShutdown();
+      if (!retry) {
         checking = false;
-      } else if (in != connection || session == 0) {
-        checking = false; // a new connection starts its own check; none while disconnected
       }
     }
     if (done) {
       onCaughtUp.run();
-    } else if (in == connection && session != 0 && !reader.isShutdown()) {
-      reader.schedule(() -> check(in), RETRY_MS, TimeUnit.MILLISECONDS);
+    } else if (retry) {
+      long delay = Math.min(MAX_RETRY_MS, RETRY_MS << Math.min(attempt, 6)); // 20 ms, doubling, at most 1 s
+      try {
+        reader.schedule(() -> check(in, attempt + 1), delay, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        synchronized (this) {
+          checking = false;
+        }
+      }
+    } else if (in != current && session != 0) {
+      start(current); // a newer connection came meanwhile: check for it
     }
   }
 
@@ -132,7 +191,8 @@ final class CaughtUpView implements Closeable {
     List<String> members = children(paths.members());
     List<String> releasedBy = children(paths.released());
     long epoch = ring.read().epoch();
-    return membership.members().keySet().containsAll(members) && released.nodes().containsAll(releasedBy)
+    // Znode names, readable or not: an unreadable member znode must not hold this check back forever.
+    return membership.znodeNames().containsAll(members) && released.nodes().containsAll(releasedBy)
         && ring.current().epoch() >= epoch;
   }
 

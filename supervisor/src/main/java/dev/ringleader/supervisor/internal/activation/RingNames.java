@@ -68,6 +68,8 @@ public final class RingNames implements WorkerNames, Closeable {
   /** Guarded by {@code this}: the epoch published, and whether a check is scheduled. */
   private long published = ReleasedEpochs.NONE;
   private boolean checkScheduled;
+  /** Checks in a row that found this epoch blocked (for the back-off and the warning). */
+  private int blockedChecks;
   /** The last epoch whose failed write was logged (one warning per epoch, not one per retry). */
   private long warned = ReleasedEpochs.NONE;
   private volatile boolean closed;
@@ -101,19 +103,26 @@ public final class RingNames implements WorkerNames, Closeable {
 
   @Override
   public CompletionStage<Claim> claim(String type, String id, GlobalName value) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new IllegalStateException("this node is stopping: it takes no name"));
+    }
+    int generation = view.generation(); // before the checks: a session that changes after them voids the claim
     if (!connected.getAsBoolean()) {
       return CompletableFuture.failedFuture(new IllegalStateException("this node is cut off from ZooKeeper: "
           + "with --names ring a name is held only while the session is live"));
     }
     String holder = holder(type, id);
-    return CompletableFuture.completedFuture(holder == null ? Claim.taken(0)
+    return CompletableFuture.completedFuture(holder == null ? Claim.taken(generation)
         : Claim.heldBy(new GlobalName(holder, -1, ring.current().epoch(), 0)));
   }
 
-  /** A claim taken is good while the session is live: checked once the activation counts as claimed. */
+  /**
+   * A claim taken is good while the session it was taken in is live: checked once the activation
+   * counts as claimed (its version is the session generation of the claim).
+   */
   @Override
-  public boolean stillHeld() {
-    return connected.getAsBoolean() && view.session() != 0;
+  public boolean stillHeld(Claim claim) {
+    return connected.getAsBoolean() && view.session() != 0 && view.generation() == claim.version();
   }
 
   /**
@@ -222,20 +231,25 @@ public final class RingNames implements WorkerNames, Closeable {
     }
   }
 
-  /** A check within {@link #RECHECK_MS} ms (at most one scheduled at a time). */
+  /**
+   * A check soon (at most one scheduled at a time): {@link #RECHECK_MS} ms after a ring change,
+   * doubling while the same epoch stays blocked, at most 1 s (a worker's stop checks at once anyway).
+   */
   private void scheduleCheck() {
+    long delay;
     synchronized (this) {
       if (closed || checkScheduled || ring.current().epoch() <= published) {
         return;
       }
       checkScheduled = true;
+      delay = Math.min(1_000, RECHECK_MS << Math.min(blockedChecks, 6));
     }
     timer.schedule(() -> executor.execute(() -> {
       synchronized (this) {
         checkScheduled = false;
       }
       check();
-    }), RECHECK_MS, TimeUnit.MILLISECONDS);
+    }), delay, TimeUnit.MILLISECONDS);
   }
 
   /** Publishes the current epoch once no activation here is of an ID it gives to another node. */
@@ -247,8 +261,18 @@ public final class RingNames implements WorkerNames, Closeable {
         return;
       }
     }
-    boolean blocked = supervisor.allActivations().anyMatch(a -> holds(a)
-        && !self.equals(current.ring().owner(a.key.type(), a.key.id())));
+    Activation blocking = supervisor.allActivations().filter(a -> holds(a)
+        && !self.equals(current.ring().owner(a.key.type(), a.key.id()))).findAny().orElse(null);
+    boolean blocked = blocking != null;
+    synchronized (this) {
+      blockedChecks = blocked ? blockedChecks + 1 : 0;
+      if (blocked && blockedChecks == 8 && warned < current.epoch()) {
+        warned = current.epoch(); // about 2.5 s blocked: say which worker every moved ID waits for
+        log.warn("node {} cannot release ring epoch {} yet: its worker {} ({}) has not stopped; every ID this "
+            + "ring change moved waits for it", self, current.epoch(), blocking.key, blocking.worker() == null
+            ? "activating" : blocking.worker().status());
+      }
+    }
     boolean written = false;
     if (!blocked) {
       try {
