@@ -11,9 +11,7 @@ import dev.ringleader.registry.WorkerNames;
 import dev.ringleader.worker.Worker;
 import java.io.Closeable;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -60,8 +58,8 @@ public final class RingNames implements WorkerNames, Closeable {
   private final ScheduledExecutorService timer;
   private final Executor executor;
   private final CaughtUpView view;
-  /** The rings seen, oldest first, at most {@link #HISTORY}; guarded by itself. */
-  private final ArrayDeque<VersionedRing> history = new ArrayDeque<>();
+  /** The rings seen, at most {@link #HISTORY}. */
+  private final RingHistory history = new RingHistory(HISTORY);
   private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
   private final AtomicInteger waitingCount = new AtomicInteger();
   private volatile LocalSupervisor local;
@@ -152,39 +150,12 @@ public final class RingNames implements WorkerNames, Closeable {
     return null;
   }
 
-  /** The first epoch of the unbroken run of rings, ending at {@code current}, in which this node owns the ID. */
   private long ownedSince(String type, String id, VersionedRing current) {
-    long since = current.epoch();
-    synchronized (history) {
-      Iterator<VersionedRing> newestFirst = history.descendingIterator();
-      while (newestFirst.hasNext()) {
-        VersionedRing r = newestFirst.next();
-        if (r.epoch() >= since) {
-          continue; // the current ring itself (or one newer than it, noted meanwhile)
-        }
-        if (r.epoch() != since - 1 || !self.equals(r.ring().owner(type, id))) {
-          break; // a gap in the epochs seen counts as a break: another node may have owned it then
-        }
-        since = r.epoch();
-      }
-    }
-    return since;
+    return history.ownedSince(self, type, id, current);
   }
 
   private void note(VersionedRing r) {
-    if (r.ring().isEmpty()) {
-      return;
-    }
-    synchronized (history) {
-      VersionedRing newest = history.peekLast();
-      if (newest != null && newest.epoch() >= r.epoch()) {
-        return;
-      }
-      history.addLast(r);
-      while (history.size() > HISTORY) {
-        history.removeFirst();
-      }
-    }
+    history.note(r);
   }
 
   /** Nothing to give back: the name is this node's only while it owns the ID. A worker ended: check soon. */
