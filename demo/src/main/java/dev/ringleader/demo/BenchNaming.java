@@ -20,9 +20,11 @@ final class BenchNaming {
   private final BenchWrk wrk;
   private final String run;
   private final Consumer<String> log;
+  private final Row row;
 
   BenchNaming(BenchOptions o, BenchCluster cluster, BenchReport report, BenchWrk wrk, String run,
-      Consumer<String> log) {
+      Consumer<String> log, Row row) {
+    this.row = row;
     this.o = o;
     this.cluster = cluster;
     this.report = report;
@@ -57,9 +59,9 @@ final class BenchNaming {
         o.cacheIds()).toString());
     Path cache = ids("cache-ring", "cache-ring-" + run + "-", o.cacheIds());
     String request = "request(id), cache type, " + o.cacheIds() + " ids, --names ring";
-    row(request, "request-ring", "pick", "GET", "/request/", cache.toString(), 0.25);
+    row.measure(request, "request-ring", "pick", "GET", "/request/", cache.toString(), 0.25);
     warmUp("cold", "fresh", "POST", BenchWorkloads.PLAYER, "cold-ring-warm-" + run + "-");
-    row("cold activations (new player id per POST), --names ring", "cold-ring", "fresh", "POST",
+    row.measure("cold activations (new player id per POST), --names ring", "cold-ring", "fresh", "POST",
         BenchWorkloads.PLAYER, "cold-ring-" + run + "-", Double.NaN);
     int names = cacheNames();
     report.section(String.format(Locale.ROOT, "- --names ring: cache names in ZooKeeper after its request(id): %,d%s",
@@ -78,14 +80,9 @@ final class BenchNaming {
 
   static final int WARM_UP_S = 30;
 
-  private void row(String name, String file, String mode, String method, String prefix, String ids, double target) {
-    try {
-      log.accept(name + ": " + o.durationS() + " s");
-      report.row(name, "node1, ids on all 3 nodes", wrk.run(file, cluster.url(1), o.durationS(),
-          100_000L * o.durationS(), mode, method, prefix, ids), target);
-    } catch (Exception e) {
-      report.failedRow(name, e);
-    }
+  /** A measured row through node1, over ids on all three nodes (BenchWorkloads' own). */
+  interface Row {
+    void measure(String name, String file, String mode, String method, String prefix, String ids, double target);
   }
 
   private int cacheNames() throws IOException, InterruptedException {

@@ -45,7 +45,9 @@ final class BenchWorkloads {
     this.report = report;
     this.wrk = new BenchWrk(o);
     this.probe = new BenchProbe(o, http);
-    this.naming = new BenchNaming(o, cluster, report, wrk, run, this::log);
+    this.naming = new BenchNaming(o, cluster, report, wrk, run, this::log,
+        (name, file, mode, method, prefix, ids, target) -> measure(name, SPREAD, file, mode, method, prefix, ids,
+            target));
   }
 
   void run() throws Exception {
@@ -71,20 +73,20 @@ final class BenchWorkloads {
       log("hot reads: 2 s warm-up");
       wrk.run("hot-warmup", cluster.url(1), 2, cap(2), "pick", "GET", PLAYER, hotAll.toString());
       measure("hot reads, owner node", "node1, owner of every id", "hot-owner", "pick", "GET", PLAYER, hotNode1, 0.6);
-      measure("hot reads, spread", "node1, ids on all 3 nodes", "hot-spread", "pick", "GET", PLAYER, hotAll, 0.35);
+      measure("hot reads, spread", SPREAD, "hot-spread", "pick", "GET", PLAYER, hotAll, 0.35);
     }
     if (o.runs("writes")) {
       warmUpWrites();
       measure("writes ack=replicas (R=2), owner node", "node1, owner of every id", "writes-owner", "pick", "POST",
           PLAYER, hotNode1, Double.NaN);
-      measure("writes ack=replicas (R=2), spread", "node1, ids on all 3 nodes", "writes-spread", "pick", "POST",
+      measure("writes ack=replicas (R=2), spread", SPREAD, "writes-spread", "pick", "POST",
           PLAYER, hotAll, 0.25);
     }
     if (o.runs("request")) {
       naming.warmUp("request", "pick", "GET", "/request/",
           writeIds("cache-warm", "cache-warm-" + run + "-", o.cacheIds()).toString());
       Path cache = writeIds("cache", "cache-" + run + "-", o.cacheIds());
-      measure("request(id), cache type, " + o.cacheIds() + " ids", "node1, ids on all 3 nodes", "request", "pick",
+      measure("request(id), cache type, " + o.cacheIds() + " ids", SPREAD, "request", "pick",
           "GET", "/request/", cache, 0.25);
       guard("names left", naming::namesLeft);
     }
@@ -181,24 +183,26 @@ final class BenchWorkloads {
 
   private void measure(String name, String to, String file, String mode, String method, String prefix, Path ids,
       double target) {
+    measure(name, to, file, mode, method, prefix, ids.toString(), target);
+  }
+
+  /** One measured row through node1: {@code ids} a file of ids, or with mode fresh the prefix of new ones. */
+  private void measure(String name, String to, String file, String mode, String method, String prefix, String ids,
+      double target) {
     try {
       log(name + ": " + o.durationS() + " s");
       report.row(name, to, wrk.run(file, cluster.url(1), o.durationS(), cap(o.durationS()), mode, method, prefix,
-          ids.toString()), target);
+          ids), target);
     } catch (Exception e) {
       report.failedRow(name, e);
     }
   }
 
   private void measureFresh(String name, String file, String idPrefix) {
-    try {
-      log(name + ": " + o.durationS() + " s");
-      report.row(name, "node1, ids on all 3 nodes", wrk.run(file, cluster.url(1), o.durationS(), cap(o.durationS()),
-          "fresh", "POST", PLAYER, idPrefix), Double.NaN);
-    } catch (Exception e) {
-      report.failedRow(name, e);
-    }
+    measure(name, SPREAD, file, "fresh", "POST", PLAYER, idPrefix, Double.NaN);
   }
+
+  private static final String SPREAD = "node1, ids on all 3 nodes";
 
   /** The request cap of a wrk run: 100,000 requests a second, far above what this machine serves. */
   private static long cap(int seconds) {
@@ -322,7 +326,7 @@ final class BenchWorkloads {
     warmUpWrites();
     measure("writes durability=" + mode + ", owner node", "node1, owner of every id", mode + "-owner", "pick", "POST",
         PLAYER, hotNode1, Double.NaN);
-    measure("writes durability=" + mode + ", spread", "node1, ids on all 3 nodes", mode + "-spread", "pick", "POST",
+    measure("writes durability=" + mode + ", spread", SPREAD, mode + "-spread", "pick", "POST",
         PLAYER, hotAll, Double.NaN);
   }
 
@@ -331,7 +335,7 @@ final class BenchWorkloads {
     warmUpWrites();
     measure("writes ack=local, owner node", "node1, owner of every id", "local-owner", "pick", "POST", PLAYER,
         hotNode1, Double.NaN);
-    measure("writes ack=local, spread", "node1, ids on all 3 nodes", "local-spread", "pick", "POST", PLAYER, hotAll,
+    measure("writes ack=local, spread", SPREAD, "local-spread", "pick", "POST", PLAYER, hotAll,
         Double.NaN);
   }
 

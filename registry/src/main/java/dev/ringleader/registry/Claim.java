@@ -5,7 +5,8 @@ package dev.ringleader.registry;
  *
  * @param taken true when this node now holds the name
  * @param holder when not taken: who holds it (null if it vanished before it could be read)
- * @param version the name znode's version when taken (for the later conditional delete)
+ * @param version when taken: the name znode's version (ZooKeeper naming), or the session generation
+ *     the claim was taken in ({@code --names ring}: a claim from a replaced session is void)
  */
 public record Claim(boolean taken, GlobalName holder, int version) {
   public static Claim taken(int version) {

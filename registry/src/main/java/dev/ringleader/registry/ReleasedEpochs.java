@@ -112,6 +112,11 @@ public final class ReleasedEpochs implements Closeable {
     return true;
   }
 
+  /** The newest epoch this node has written ({@link #NONE} before its first). */
+  public synchronized long published() {
+    return published;
+  }
+
   /** The epoch {@code node} released as this node last saw it; {@link #NONE} when it wrote none. */
   public long of(String node) {
     return view.getOrDefault(node, NONE);

@@ -15,23 +15,27 @@ import java.util.Iterator;
 final class RingHistory {
   private final int capacity;
   private final ArrayDeque<VersionedRing> rings = new ArrayDeque<>();
+  /** The newest epoch kept: a ring already noted returns without the lock (every claim notes its ring). */
+  private volatile long newest = Long.MIN_VALUE;
 
   RingHistory(int capacity) {
     this.capacity = capacity;
   }
 
   /** Keeps {@code r} if it is newer than every ring kept (an empty ring, before the first, is not kept). */
-  synchronized void note(VersionedRing r) {
-    if (r.ring().isEmpty()) {
+  void note(VersionedRing r) {
+    if (r.ring().isEmpty() || r.epoch() <= newest) {
       return;
     }
-    VersionedRing newest = rings.peekLast();
-    if (newest != null && newest.epoch() >= r.epoch()) {
-      return;
-    }
-    rings.addLast(r);
-    while (rings.size() > capacity) {
-      rings.removeFirst();
+    synchronized (this) {
+      if (r.epoch() <= newest) {
+        return;
+      }
+      newest = r.epoch();
+      rings.addLast(r);
+      while (rings.size() > capacity) {
+        rings.removeFirst();
+      }
     }
   }
 

@@ -11,7 +11,6 @@ import dev.ringleader.registry.WorkerNames;
 import dev.ringleader.worker.Worker;
 import java.io.Closeable;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -63,8 +62,7 @@ public final class RingNames implements WorkerNames, Closeable {
   private final Set<Waiter> waiting = ConcurrentHashMap.newKeySet();
   private final AtomicInteger waitingCount = new AtomicInteger();
   private volatile LocalSupervisor local;
-  /** Guarded by {@code this}: the epoch published, and whether a check is scheduled. */
-  private long published = ReleasedEpochs.NONE;
+  /** Guarded by {@code this}: whether a check is scheduled (the epoch published is {@link ReleasedEpochs#published}). */
   private boolean checkScheduled;
   /** Checks in a row that found this epoch blocked (for the back-off and the warning). */
   private int blockedChecks;
@@ -89,7 +87,7 @@ public final class RingNames implements WorkerNames, Closeable {
   public void attach(LocalSupervisor supervisor) {
     this.local = supervisor;
     ring.addListener(r -> {
-      note(r);
+      history.note(r);
       executor.execute(() -> {
         check();
         wake();
@@ -129,7 +127,7 @@ public final class RingNames implements WorkerNames, Closeable {
    */
   String holder(String type, String id) {
     VersionedRing current = ring.current();
-    note(current);
+    history.note(current); // the ring listener may not have run yet
     if (!view.caughtUp()) {
       return "(this node's views, until they caught up with ZooKeeper in this connection)";
     }
@@ -137,25 +135,21 @@ public final class RingNames implements WorkerNames, Closeable {
     if (!self.equals(owner)) {
       return owner == null ? "(no ring)" : owner;
     }
-    long since = ownedSince(type, id, current);
-    Set<String> others = new HashSet<>(membership.members().keySet());
-    others.addAll(released.nodes());
-    others.remove(self);
-    for (String node : others) {
+    long since = history.ownedSince(self, type, id, current);
+    // Members and nodes with a released znode; one known both ways is looked at twice (no set built per claim).
+    String lagging = lagging(membership.members().keySet(), since, current.epoch());
+    return lagging != null ? lagging : lagging(released.nodes(), since, current.epoch());
+  }
+
+  /** The first of {@code nodes} (not this one) whose release is not in {@code [since, epoch]}, or null. */
+  private String lagging(Iterable<String> nodes, long since, long epoch) {
+    for (String node : nodes) {
       long r = released.of(node);
-      if (r < since || r > current.epoch()) {
+      if (!node.equals(self) && (r < since || r > epoch)) {
         return node; // not let go yet; or ahead of this node's ring, which must catch up first
       }
     }
     return null;
-  }
-
-  private long ownedSince(String type, String id, VersionedRing current) {
-    return history.ownedSince(self, type, id, current);
-  }
-
-  private void note(VersionedRing r) {
-    history.note(r);
   }
 
   /** Nothing to give back: the name is this node's only while it owns the ID. A worker ended: check soon. */
@@ -209,7 +203,7 @@ public final class RingNames implements WorkerNames, Closeable {
   private void scheduleCheck() {
     long delay;
     synchronized (this) {
-      if (closed || checkScheduled || ring.current().epoch() <= published) {
+      if (closed || checkScheduled || ring.current().epoch() <= released.published()) {
         return;
       }
       checkScheduled = true;
@@ -228,7 +222,7 @@ public final class RingNames implements WorkerNames, Closeable {
     VersionedRing current = ring.current();
     LocalSupervisor supervisor = local;
     synchronized (this) {
-      if (closed || supervisor == null || current.ring().isEmpty() || current.epoch() <= published) {
+      if (closed || supervisor == null || current.ring().isEmpty() || current.epoch() <= released.published()) {
         return;
       }
     }
@@ -247,12 +241,7 @@ public final class RingNames implements WorkerNames, Closeable {
     boolean written = false;
     if (!blocked) {
       try {
-        synchronized (this) {
-          written = released.publish(current.epoch());
-          if (written) {
-            published = Math.max(published, current.epoch());
-          }
-        }
+        written = released.publish(current.epoch());
       } catch (Exception e) {
         synchronized (this) {
           if (warned < current.epoch()) {
