@@ -41,23 +41,53 @@ final class PeerCalls {
 
   /** Sends and waits for the answer; a failure to get one is an unchecked exception. */
   static Http.Reply send(RingleaderNode to, PeerRequest request) {
+    PeerResponse r = sendRaw(to, request);
+    return new Http.Reply(r.status(), r.body(), r.retryAfter());
+  }
+
+  private static PeerResponse sendRaw(RingleaderNode to, PeerRequest request) {
     try {
-      PeerResponse r = network().client().send("127.0.0.1:" + to.peerPort(), request, Duration.ofSeconds(15))
+      return network().client().send("127.0.0.1:" + to.peerPort(), request, Duration.ofSeconds(15))
           .get(20, TimeUnit.SECONDS);
-      return new Http.Reply(r.status(), r.body(), r.retryAfter());
     } catch (Exception e) {
       throw new IllegalStateException("no answer from the peer port of " + to.name() + ": " + e, e);
     }
   }
 
-  /** A copy of one worker, as its owner sends it after a commit. */
-  static Http.Reply copy(RingleaderNode to, String type, String id, String body) {
-    return send(to, PeerRequest.of(PeerOp.COPY, new WorkerKey(type, id), -1, body.getBytes(StandardCharsets.UTF_8)));
+  /**
+   * A copy of one worker, as its owner sends it after a commit: {@code json} goes as Smile (as nodes
+   * send copies) when it is JSON, as its bytes otherwise; a 200 answer comes back as JSON.
+   */
+  static Http.Reply copy(RingleaderNode to, String type, String id, String json) {
+    return asJson(sendRaw(to, PeerRequest.of(PeerOp.COPY, new WorkerKey(type, id), -1, smile(json))));
   }
 
-  /** The node's copy of one worker. */
+  /** As {@link #copy}, for a {@code COPY_DELTA}. */
+  static Http.Reply delta(RingleaderNode to, String type, String id, String json) {
+    return asJson(sendRaw(to, PeerRequest.of(PeerOp.COPY_DELTA, new WorkerKey(type, id), -1, smile(json))));
+  }
+
+  /** The node's copy of one worker; a 200 answer (Smile on the wire) comes back as JSON. */
   static Http.Reply fetch(RingleaderNode to, String type, String id) {
-    return send(to, PeerRequest.of(PeerOp.FETCH, new WorkerKey(type, id), -1, null));
+    return asJson(sendRaw(to, PeerRequest.of(PeerOp.FETCH, new WorkerKey(type, id), -1,
+        dev.ringleader.supervisor.internal.node.Smile.asking())));
+  }
+
+  /** JSON text as Smile; text that is not JSON as its bytes (to send garbage). */
+  static byte[] smile(String json) {
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    try {
+      return dev.ringleader.supervisor.internal.node.Smile.fromJson(bytes);
+    } catch (RuntimeException notJson) {
+      return bytes;
+    }
+  }
+
+  /** The answer, its body as JSON text: Smile transcoded, JSON as it came. */
+  private static Http.Reply asJson(PeerResponse r) {
+    String body = !dev.ringleader.supervisor.internal.node.Smile.is(r.bytes()) ? r.body() : new String(
+        dev.ringleader.supervisor.internal.node.Smile.toJson(r.bytes()), StandardCharsets.UTF_8);
+    return new Http.Reply(r.status(), body, r.retryAfter());
   }
 
   /** Many copies in one body, as the rebalancer sends them. */

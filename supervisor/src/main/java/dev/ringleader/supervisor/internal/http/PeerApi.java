@@ -8,6 +8,7 @@ import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.handoff.ConflictResolver;
 import dev.ringleader.supervisor.internal.handoff.Handoff;
 import dev.ringleader.supervisor.internal.node.Json;
+import dev.ringleader.supervisor.internal.node.Smile;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerHandler;
@@ -110,14 +111,14 @@ public final class PeerApi implements PeerHandler {
       }
       case COPY: {
         long wallDeadline = System.currentTimeMillis() + Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
-        return replication.accept(key, StoredState.read(r.body()), wallDeadline);
+        return replication.accept(key, StoredState.readWire(r.body()), wallDeadline, Smile.is(r.body()));
       }
       case COPY_DELTA: {
         long wallDeadline = System.currentTimeMillis() + Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
         return replication.acceptDelta(key, r.body(), wallDeadline);
       }
       case FETCH:
-        return done(replication.copy(key));
+        return done(replication.copy(key, Smile.is(r.body())));
       case HISTORY:
         return done(views.localHistory(key));
       case MERGE: {

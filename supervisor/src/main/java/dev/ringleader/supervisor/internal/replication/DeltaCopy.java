@@ -25,10 +25,11 @@ public record DeltaCopy(long version, JsonNode state, String owner, long epoch, 
   /** The largest window a delta may name (the setting's own bound). */
   static final int MAX_WINDOW = 1024;
 
-  /** Read from a peer's bytes; null when they are not a delta. */
+  /** Read from a peer's bytes (Smile, or JSON text from an older node); null when they are not a delta. */
   static DeltaCopy read(byte[] body) {
     try {
-      DeltaCopy d = Json.MAPPER.readValue(body, DeltaCopy.class);
+      DeltaCopy d = (dev.ringleader.supervisor.internal.node.Smile.is(body)
+          ? dev.ringleader.supervisor.internal.node.Smile.MAPPER : Json.MAPPER).readValue(body, DeltaCopy.class);
       boolean ok = d != null && d.version() >= 1 && d.state() != null && d.owner() != null && d.key() != null
           && !d.key().isEmpty() && d.key().length() <= 128 && d.reply() != null && d.window() >= 1
           && d.window() <= MAX_WINDOW;

@@ -59,7 +59,7 @@ final class NewestCopy {
       if (m == null) {
         continue;
       }
-      asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.FETCH, key, -1, null), FETCH_TIMEOUT)
+      asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.FETCH, key, -1, dev.ringleader.supervisor.internal.node.Smile.asking()), FETCH_TIMEOUT)
           .thenApply(r -> {
             if (r.status() != 200 && r.status() != CallError.NOT_FOUND.status()) {
               silent.add(node);
@@ -94,7 +94,7 @@ final class NewestCopy {
 
   /** A copy from a member's answer; an unreadable one counts as no answer (the member is then silent). */
   private static StoredState read(byte[] body) {
-    StoredState s = StoredState.read(body);
+    StoredState s = StoredState.readWire(body);
     if (s == null) {
       throw new IllegalStateException("unreadable copy");
     }

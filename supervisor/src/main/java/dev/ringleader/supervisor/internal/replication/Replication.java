@@ -15,6 +15,7 @@ import dev.ringleader.supervisor.internal.failure.ErrorResponses;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.node.Json;
 import dev.ringleader.supervisor.internal.node.NodeMetrics;
+import dev.ringleader.supervisor.internal.node.Smile;
 import dev.ringleader.supervisor.internal.node.WorkerIds;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerOp;
@@ -52,6 +53,8 @@ public final class Replication {
   private final StateStore store;
   private final NodeMetrics metrics;
   private final NewestCopy newest;
+  /** Nodes whose process (by start time) answered a Smile copy 400: sent JSON. One entry per node name. */
+  private final Map<String, Long> textPeers = new ConcurrentHashMap<>();
   /** Runs first on the thread that handles each received batch; a hook for tests, a no-op otherwise. */
   private volatile Runnable batchHook = () -> {};
 
@@ -200,12 +203,35 @@ public final class Replication {
     if (m == null) {
       return CompletableFuture.failedFuture(new IllegalStateException("node " + node + " is not a member"));
     }
+    Long text = textPeers.get(node);
+    boolean smile = text == null || text != m.startedAt();
+    CompletableFuture<dev.ringleader.supervisor.internal.peer.PeerResponse> sent = send(node, m, key, state, delta, smile);
+    if (smile) {
+      // A node of an older build reads copies as JSON text only: its 400 to a Smile copy (this
+      // node never sends a malformed one) makes this process send it JSON from then on.
+      sent = sent.thenCompose(r -> {
+        if (r.status() != CallError.BAD_JSON.status()) {
+          return CompletableFuture.completedFuture(r);
+        }
+        log.info("node {} does not read Smile copies ({}); sending it JSON", node, r.body());
+        textPeers.put(node, m.startedAt());
+        return send(node, m, key, state, delta, false);
+      });
+    }
+    return sent.thenAccept(r -> held(node, key, state, r));
+  }
+
+  /** Sends one copy: the delta when there is one (the whole copy if the backup lacks its base), else the whole. */
+  private CompletableFuture<dev.ringleader.supervisor.internal.peer.PeerResponse> send(String node, Member m,
+      WorkerKey key, StoredState state, DeltaCopy delta, boolean smile) {
     // The whole copy is written only when it is sent: with a delta, most copies never need it.
-    java.util.function.Supplier<PeerRequest> whole = () -> PeerRequest.of(PeerOp.COPY, key, -1, Json.bytes(state));
+    java.util.function.Supplier<PeerRequest> whole = () -> PeerRequest.of(PeerOp.COPY, key, -1,
+        Smile.bytes(state, smile));
     metrics.copySent(delta == null ? "whole" : "delta");
-    CompletableFuture<dev.ringleader.supervisor.internal.peer.PeerResponse> sent = delta == null
+    return delta == null
         ? peers.send(m.peer(), whole.get(), settings.forwardTimeout())
-        : peers.send(m.peer(), PeerRequest.of(PeerOp.COPY_DELTA, key, -1, Json.bytes(delta)), settings.forwardTimeout())
+        : peers.send(m.peer(), PeerRequest.of(PeerOp.COPY_DELTA, key, -1, Smile.bytes(delta, smile)),
+            settings.forwardTimeout())
             .thenCompose(r -> {
               if (r.status() != CallError.BASE_MISSING.status()) {
                 return CompletableFuture.completedFuture(r);
@@ -213,41 +239,45 @@ public final class Replication {
               metrics.copySent("delta_refused"); // the backup lacks the base: all of it
               return peers.send(m.peer(), whole.get(), settings.forwardTimeout());
             });
-    return sent.thenAccept(r -> {
-          if (r.status() == CallError.NOT_OWNER.status()) {
-            // Scenario 2b: the backup's ring gives the key to another node; it kept nothing.
-            long theirs = -1;
-            try {
-              theirs = Json.MAPPER.readTree(r.body()).path("epoch").asLong(-1);
-            } catch (Exception e) {
-              // unreadable: still a refusal
-            }
-            throw new StaleActivationException(key + " v" + state.version() + " is stale: node " + node
-                + " refused it, this node does not own " + key + " in its ring: " + r.body(), Math.max(0, theirs));
-          }
-          if (r.status() != 200) {
-            throw new IllegalStateException("node " + node + " answered " + r.status() + ": " + r.body());
-          }
-          JsonNode answer;
-          try {
-            answer = Json.MAPPER.readTree(r.body());
-          } catch (Exception e) {
-            throw new IllegalStateException("node " + node + " answered unreadable JSON: " + r.body(), e);
-          }
-          long kept = answer.path("version").asLong(-1);
-          String keptOwner = answer.path("owner").asText(null);
-          // An answer without an incarnation comes from a node that predates the stamp: owner only.
-          long keptIncarnation = answer.path("incarnation").asLong(state.incarnation());
-          // Held means: the backup now keeps exactly this activation's copy, at this version or a
-          // later one of its own (a later copy of ours may overtake this one with ack=local).
-          // Anything else is another activation's state, not ours: this one is stale (its node was
-          // paused or cut off past its session, or its leave overran). Not held.
-          if (kept < state.version() || !java.util.Objects.equals(keptOwner, state.owner())
-              || keptIncarnation != state.incarnation()) {
-            throw new StaleActivationException(key + " v" + state.version() + " is stale: node " + node
-                + " keeps v" + kept + " written by " + keptOwner + " (activation " + keptIncarnation + ")");
-          }
-        });
+  }
+
+  /** Checks a backup's answer to a copy: returns when it holds this activation's copy, throws otherwise. */
+  private void held(String node, WorkerKey key, StoredState state,
+      dev.ringleader.supervisor.internal.peer.PeerResponse r) {
+    if (r.status() == CallError.NOT_OWNER.status()) {
+      // Scenario 2b: the backup's ring gives the key to another node; it kept nothing.
+      long theirs = -1;
+      try {
+        theirs = Json.MAPPER.readTree(r.body()).path("epoch").asLong(-1);
+      } catch (Exception e) {
+        // unreadable: still a refusal
+      }
+      throw new StaleActivationException(key + " v" + state.version() + " is stale: node " + node
+          + " refused it, this node does not own " + key + " in its ring: " + r.body(), Math.max(0, theirs));
+    }
+    if (r.status() != 200) {
+      throw new IllegalStateException("node " + node + " answered " + r.status() + ": " + r.body());
+    }
+    JsonNode answer;
+    try {
+      answer = Smile.readEither(r.bytes());
+    } catch (Exception e) {
+      throw new IllegalStateException("node " + node + " answered " + r.bytes().length + " bytes that are "
+          + "neither Smile nor JSON", e);
+    }
+    long kept = answer.path("version").asLong(-1);
+    String keptOwner = answer.path("owner").asText(null);
+    // An answer without an incarnation comes from a node that predates the stamp: owner only.
+    long keptIncarnation = answer.path("incarnation").asLong(state.incarnation());
+    // Held means: the backup now keeps exactly this activation's copy, at this version or a
+    // later one of its own (a later copy of ours may overtake this one with ack=local).
+    // Anything else is another activation's state, not ours: this one is stale (its node was
+    // paused or cut off past its session, or its leave overran). Not held.
+    if (kept < state.version() || !java.util.Objects.equals(keptOwner, state.owner())
+        || keptIncarnation != state.incarnation()) {
+      throw new StaleActivationException(key + " v" + state.version() + " is stale: node " + node
+          + " keeps v" + kept + " written by " + keptOwner + " (activation " + keptIncarnation + ")");
+    }
   }
 
   // ---- scenario 4: the newest copy before an activation ----------------------------------------
@@ -267,10 +297,10 @@ public final class Replication {
    * Answers the copy kept ({@code version, owner, epoch, incarnation}: maybe not the one sent), or
    * {@code 409 not_owner} with this node's epoch and the owner it sees.
    */
-  public CompletableFuture<Answer> accept(WorkerKey key, StoredState s, long deadlineMillis) {
+  public CompletableFuture<Answer> accept(WorkerKey key, StoredState s, long deadlineMillis, boolean smile) {
     if (s == null) {
       return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON,
-          "a copy is {\"version\",\"state\",\"recentReplies\",\"owner\",\"epoch\",\"incarnation\"}"));
+          "a copy is a Smile document {\"version\",\"state\",\"recentReplies\",\"owner\",\"epoch\",\"incarnation\"}"));
     }
     // Wait for the sender's ring, but never past the sender's deadline: a copy kept after its
     // sender gave up (and answered its client with an error) would hold a change nobody was told of.
@@ -306,7 +336,7 @@ public final class Replication {
       held.put("owner", kept.owner());
       held.put("epoch", kept.epoch());
       held.put("incarnation", kept.incarnation());
-      return Answer.ok(held);
+      return new Answer(200, Smile.bytes(held, smile), null);
     });
   }
 
@@ -318,7 +348,7 @@ public final class Replication {
   public CompletableFuture<Answer> acceptDelta(WorkerKey key, byte[] body, long deadlineMillis) {
     DeltaCopy d = DeltaCopy.read(body);
     if (d == null) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON, "a delta copy is {\"version\","
+      return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON, "a delta copy is a Smile document {\"version\","
           + "\"state\",\"owner\",\"epoch\",\"incarnation\",\"key\",\"reply\",\"window\"}"));
     }
     StoredState base = store.get(key);
@@ -327,13 +357,17 @@ public final class Replication {
           + (base == null ? "no copy" : "v" + base.version() + " by " + base.owner() + "/" + base.incarnation())
           + " of " + key + ", not the base of " + d + "; send the whole copy"));
     }
-    return accept(key, d.applyTo(base), deadlineMillis);
+    return accept(key, d.applyTo(base), deadlineMillis, Smile.is(body));
   }
 
-  /** A {@code FETCH} from a peer: this node's copy of the key, as held (never an own commit still being copied). */
-  public Answer copy(WorkerKey key) {
+  /**
+   * A {@code FETCH} from a peer: this node's copy of the key, as held (never an own commit still being
+   * copied); as Smile when the request asked for it ({@link Smile#asking}), as JSON for an older node.
+   */
+  public Answer copy(WorkerKey key, boolean smile) {
     StoredState s = store.held(key);
-    return s == null ? ErrorResponses.of(CallError.NOT_FOUND, "no copy of " + key + " on node " + self) : Answer.ok(s);
+    return s == null ? ErrorResponses.of(CallError.NOT_FOUND, "no copy of " + key + " on node " + self)
+        : new Answer(200, Smile.bytes(s, smile), null);
   }
 
   /** A {@code COPY_BATCH} from a peer: many copies. */

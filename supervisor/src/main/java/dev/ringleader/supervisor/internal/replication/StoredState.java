@@ -49,10 +49,23 @@ public record StoredState(long version, JsonNode state, Map<String, JsonNode> re
         owner, epoch, incarnation);
   }
 
-  /** A copy sent by another node, read from its bytes; null when they are not one (no state, negative version). */
+  /** A copy as JSON (the disk's records), read from its bytes; null when they are not one (no state, negative version). */
   public static StoredState read(byte[] body) {
+    return read(Json.MAPPER, body);
+  }
+
+  /**
+   * A copy as another node sends it on the peer channel: Smile, or JSON text from a node of an older
+   * build (told apart by the Smile header); null when the bytes are neither.
+   */
+  public static StoredState readWire(byte[] body) {
+    return dev.ringleader.supervisor.internal.node.Smile.is(body)
+        ? read(dev.ringleader.supervisor.internal.node.Smile.MAPPER, body) : read(Json.MAPPER, body);
+  }
+
+  private static StoredState read(com.fasterxml.jackson.databind.ObjectMapper mapper, byte[] body) {
     try {
-      StoredState s = Json.MAPPER.readValue(body, StoredState.class);
+      StoredState s = mapper.readValue(body, StoredState.class);
       return s == null || s.state() == null || s.version() < 0 ? null : s;
     } catch (Exception e) {
       return null;
