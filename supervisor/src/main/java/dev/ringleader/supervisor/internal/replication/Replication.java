@@ -210,7 +210,7 @@ public final class Replication {
       // A node of an older build reads copies as JSON text only: its 400 to a Smile copy (this
       // node never sends a malformed one) makes this process send it JSON from then on.
       sent = sent.thenCompose(r -> {
-        if (r.status() != CallError.BAD_JSON.status()) {
+        if (r.status() != CallError.BAD_JSON.status() || !r.body().contains("\"" + CallError.BAD_JSON.code() + "\"")) {
           return CompletableFuture.completedFuture(r);
         }
         log.info("node {} does not read Smile copies ({}); sending it JSON", node, r.body());
