@@ -2,6 +2,8 @@ package dev.ringleader.supervisor;
 
 import dev.ringleader.call.CallError;
 import dev.ringleader.supervisor.internal.failure.ErrorResponses;
+import dev.ringleader.supervisor.internal.node.Json;
+import dev.ringleader.supervisor.internal.node.Smile;
 import dev.ringleader.supervisor.internal.node.Timeouts;
 import dev.ringleader.supervisor.internal.peer.PeerNetwork;
 import dev.ringleader.supervisor.internal.peer.PeerOp;
@@ -70,14 +72,14 @@ final class PeerCalls {
   /** The node's copy of one worker; a 200 answer (Smile on the wire) comes back as JSON. */
   static Http.Reply fetch(RingleaderNode to, String type, String id) {
     return asJson(sendRaw(to, PeerRequest.of(PeerOp.FETCH, new WorkerKey(type, id), -1,
-        dev.ringleader.supervisor.internal.node.Smile.asking())));
+        Smile.asking())));
   }
 
   /** JSON text as Smile; text that is not JSON as its bytes (to send garbage). */
   static byte[] smile(String json) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     try {
-      return dev.ringleader.supervisor.internal.node.Smile.fromJson(bytes);
+      return Smile.bytes(Json.read(bytes));
     } catch (RuntimeException notJson) {
       return bytes;
     }
@@ -85,10 +87,17 @@ final class PeerCalls {
 
   /** The answer, its body as JSON text: Smile transcoded, JSON as it came. */
   private static Http.Reply asJson(PeerResponse r) {
-    String body = !dev.ringleader.supervisor.internal.node.Smile.is(r.bytes()) ? r.body() : new String(
-        dev.ringleader.supervisor.internal.node.Smile.toJson(r.bytes()), StandardCharsets.UTF_8);
-    return new Http.Reply(r.status(), body, r.retryAfter());
+    if (!Smile.is(r.bytes())) {
+      return new Http.Reply(r.status(), r.body(), r.retryAfter());
+    }
+    try {
+      String json = new String(Json.bytes(Smile.MAPPER.readTree(r.bytes())), StandardCharsets.UTF_8);
+      return new Http.Reply(r.status(), json, r.retryAfter());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("an answer with the Smile header that is not Smile", e);
+    }
   }
+
 
   /** Many copies in one body, as the rebalancer sends them. */
   static Http.Reply batch(RingleaderNode to, String body) {

@@ -1,7 +1,6 @@
 package dev.ringleader.supervisor.internal.node;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.smile.SmileFactory;
 import java.io.IOException;
@@ -15,8 +14,8 @@ import java.io.UncheckedIOException;
  *
  * <p>Configured as {@link Json#MAPPER} is: field names neither interned nor canonicalized (a copy's
  * reply window has a new name on nearly every write), unknown fields ignored, trailing data refused.
- * A Smile document starts with its 4-byte header ({@code :)\n} and a flags byte): JSON text is not
- * one, so a peer that sends JSON where Smile is due gets {@code 400 bad_json}, nothing kept.
+ * A Smile document starts with its 4-byte header ({@code :)\n} and a flags byte), which JSON text never
+ * does: {@link #mapperFor} reads either (a node of an older build sends JSON).
  */
 public final class Smile {
   public static final ObjectMapper MAPPER = new ObjectMapper(SmileFactory.builder()
@@ -46,9 +45,9 @@ public final class Smile {
     return smile ? bytes(value) : Json.bytes(value);
   }
 
-  /** A tree from Smile or JSON bytes, whichever they are ({@link #is}). */
-  public static JsonNode readEither(byte[] bytes) {
-    return is(bytes) ? read(bytes) : Json.read(bytes);
+  /** The mapper that reads {@code bytes}: this one for a Smile document ({@link #is}), {@link Json#MAPPER} otherwise. */
+  public static ObjectMapper mapperFor(byte[] bytes) {
+    return is(bytes) ? MAPPER : Json.MAPPER;
   }
 
   public static byte[] bytes(Object value) {
@@ -59,26 +58,4 @@ public final class Smile {
     }
   }
 
-  /** Reads Smile bytes as a tree; unreadable input throws {@link UncheckedIOException}. */
-  public static JsonNode read(byte[] bytes) {
-    try {
-      JsonNode n = MAPPER.readTree(bytes);
-      if (n == null || n.isMissingNode()) {
-        throw new IOException("no Smile value in " + bytes.length + " bytes");
-      }
-      return n;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The same tree as JSON text (for logs, views and tests). */
-  public static byte[] toJson(byte[] smile) {
-    return Json.bytes(read(smile));
-  }
-
-  /** JSON text as Smile (tests send copies written as JSON). */
-  public static byte[] fromJson(byte[] json) {
-    return bytes(Json.read(json));
-  }
 }

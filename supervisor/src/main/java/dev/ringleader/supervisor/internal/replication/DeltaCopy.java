@@ -28,8 +28,7 @@ public record DeltaCopy(long version, JsonNode state, String owner, long epoch, 
   /** Read from a peer's bytes (Smile, or JSON text from an older node); null when they are not a delta. */
   static DeltaCopy read(byte[] body) {
     try {
-      DeltaCopy d = (dev.ringleader.supervisor.internal.node.Smile.is(body)
-          ? dev.ringleader.supervisor.internal.node.Smile.MAPPER : Json.MAPPER).readValue(body, DeltaCopy.class);
+      DeltaCopy d = dev.ringleader.supervisor.internal.node.Smile.mapperFor(body).readValue(body, DeltaCopy.class);
       boolean ok = d != null && d.version() >= 1 && d.state() != null && d.owner() != null && d.key() != null
           && !d.key().isEmpty() && d.key().length() <= 128 && d.reply() != null && d.window() >= 1
           && d.window() <= MAX_WINDOW;

@@ -5,6 +5,7 @@ import dev.ringleader.registry.Member;
 import dev.ringleader.registry.Membership;
 import dev.ringleader.registry.RingStore;
 import dev.ringleader.supervisor.Settings;
+import dev.ringleader.supervisor.internal.node.Smile;
 import dev.ringleader.supervisor.internal.failure.RingleaderException;
 import dev.ringleader.supervisor.internal.peer.PeerClient;
 import dev.ringleader.supervisor.internal.peer.PeerOp;
@@ -59,7 +60,7 @@ final class NewestCopy {
       if (m == null) {
         continue;
       }
-      asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.FETCH, key, -1, dev.ringleader.supervisor.internal.node.Smile.asking()), FETCH_TIMEOUT)
+      asks.add(peers.send(m.peer(), PeerRequest.of(PeerOp.FETCH, key, -1, Smile.asking()), FETCH_TIMEOUT)
           .thenApply(r -> {
             if (r.status() != 200 && r.status() != CallError.NOT_FOUND.status()) {
               silent.add(node);

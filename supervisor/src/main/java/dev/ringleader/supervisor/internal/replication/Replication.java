@@ -260,7 +260,7 @@ public final class Replication {
     }
     JsonNode answer;
     try {
-      answer = Smile.readEither(r.bytes());
+      answer = Smile.mapperFor(r.bytes()).readTree(r.bytes());
     } catch (Exception e) {
       throw new IllegalStateException("node " + node + " answered " + r.bytes().length + " bytes that are "
           + "neither Smile nor JSON", e);
@@ -300,7 +300,7 @@ public final class Replication {
   public CompletableFuture<Answer> accept(WorkerKey key, StoredState s, long deadlineMillis, boolean smile) {
     if (s == null) {
       return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON,
-          "a copy is a Smile document {\"version\",\"state\",\"recentReplies\",\"owner\",\"epoch\",\"incarnation\"}"));
+          "a copy (Smile, or JSON from an older node) is {\"version\",\"state\",\"recentReplies\",\"owner\",\"epoch\",\"incarnation\"}"));
     }
     // Wait for the sender's ring, but never past the sender's deadline: a copy kept after its
     // sender gave up (and answered its client with an error) would hold a change nobody was told of.
@@ -348,7 +348,7 @@ public final class Replication {
   public CompletableFuture<Answer> acceptDelta(WorkerKey key, byte[] body, long deadlineMillis) {
     DeltaCopy d = DeltaCopy.read(body);
     if (d == null) {
-      return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON, "a delta copy is a Smile document {\"version\","
+      return CompletableFuture.completedFuture(ErrorResponses.of(CallError.BAD_JSON, "a delta copy (Smile or JSON) is {\"version\","
           + "\"state\",\"owner\",\"epoch\",\"incarnation\",\"key\",\"reply\",\"window\"}"));
     }
     StoredState base = store.get(key);

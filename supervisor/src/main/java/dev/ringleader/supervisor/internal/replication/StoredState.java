@@ -59,8 +59,7 @@ public record StoredState(long version, JsonNode state, Map<String, JsonNode> re
    * build (told apart by the Smile header); null when the bytes are neither.
    */
   public static StoredState readWire(byte[] body) {
-    return dev.ringleader.supervisor.internal.node.Smile.is(body)
-        ? read(dev.ringleader.supervisor.internal.node.Smile.MAPPER, body) : read(Json.MAPPER, body);
+    return read(dev.ringleader.supervisor.internal.node.Smile.mapperFor(body), body);
   }
 
   private static StoredState read(com.fasterxml.jackson.databind.ObjectMapper mapper, byte[] body) {
